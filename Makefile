@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+# Task isolation for Linux 7.3.4: workspace commands.  See README.md.
+#
+#   make demo                  build x86_64, boot it isolated, run the demo
+#   make test                  everything CI runs (both arches, debug builds)
+#   make tree | export | mbox  the patch queue <-> build/linux
+#   make build ARCH=arm64 [DEBUG=1]
+#   make boot ARCH=x86_64 SUITE=smoke [DEBUG=1]
+
+ARCH ?= x86_64
+SUITE ?= smoke
+H := tools-testing/harness
+FLAVOUR := $(if $(filter 1 y yes,$(DEBUG)),debug)
+
+.PHONY: all deps base tree export mbox build boot demo test check-series selftest-harness clean distclean
+
+all: demo
+
+deps:
+	@$(H)/deps.sh
+
+base: deps
+	@$(H)/base-tree.sh
+
+tree: base
+	@$(H)/apply-series.sh && $(H)/b4-config.sh
+
+export:
+	@$(H)/export-series.sh && git status --short -- patches rust arch-x86 arch-arm64 Documentation tools-testing
+
+mbox: tree
+	@$(H)/make-mbox.sh
+
+build: tree
+	@$(H)/build-kernel.sh $(ARCH) $(FLAVOUR)
+
+boot: build
+	@$(H)/boot.sh $(ARCH) $(FLAVOUR) $(SUITE)
+
+demo: build
+	@$(H)/demo.sh $(ARCH)
+
+test: tree
+	@$(H)/run-tests.sh
+
+clean:
+	rm -rf build/x86_64 build/x86_64-debug build/arm64 build/arm64-debug build/results
+
+distclean:
+	rm -rf build

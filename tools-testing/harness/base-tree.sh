@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Make build/linux: Debian's linux-source-7.3 (7.3.4-1~bpo13+1) unpacked as a
+# git repository whose first commit, tagged v7.3.4, is the pristine base.
+# The .deb is fetched with a private apt state, checked against the pinned
+# sha256 and cached in build/cache.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+pkg=linux-source-7.3
+want_ver=7.3.4-1~bpo13+1
+pin=$TOP/kernel-config/base.sha256
+want_sha=$(awk '{print $1}' "$pin")
+want_deb=$(awk '{print $2}' "$pin")
+
+fetch_deb() {
+	local st=$CACHE/apt-base o ver
+	mkdir -p "$st/lists/partial" "$st/cache/archives/partial"
+	echo 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main' \
+		> "$st/sources.list"
+	o=(-o Dir::Etc::sourcelist="$st/sources.list" -o Dir::Etc::sourceparts=/nonexistent
+	   -o Dir::State::Lists="$st/lists" -o Dir::Cache="$st/cache" -o APT::Sandbox::User=root)
+	apt-get "${o[@]}" update -qq || die "apt-get update for trixie-backports failed"
+	if apt-cache "${o[@]}" madison "$pkg" | awk '{print $3}' | grep -qxF "$want_ver"; then
+		ver=$want_ver
+	else
+		ver=$(apt-cache "${o[@]}" madison "$pkg" | awk '{print $3}' | sort -V | tail -n1)
+		[ -n "$ver" ] || die "$pkg is not in trixie-backports at all"
+		warn "##########################################################"
+		warn "$pkg $want_ver has left the archive; using $ver instead."
+		warn "The sha256 pin does not apply; the base is NOT 7.3.4."
+		warn "##########################################################"
+	fi
+	(cd "$CACHE" && apt-get "${o[@]}" download "$pkg=$ver") || die "apt-get download $pkg=$ver failed"
+	echo "$ver"
+}
+
+if [ -d "$TREE/.git" ] && git -C "$TREE" rev-parse -q --verify v7.3.4 >/dev/null; then
+	exit 0
+fi
+
+deb=$CACHE/$want_deb
+if [ ! -f "$deb" ]; then
+	stage "base: downloading $pkg $want_ver"
+	ver=$(fetch_deb | tail -n1)
+	[ "$ver" = "$want_ver" ] || deb=$(ls "$CACHE"/${pkg}_*_all.deb | grep -F "${ver//\~/\%7e}" || ls -t "$CACHE"/${pkg}_*_all.deb | head -n1)
+fi
+if [ "$(basename "$deb")" = "$want_deb" ]; then
+	got=$(sha256sum "$deb" | awk '{print $1}')
+	if [ "$got" != "$want_sha" ]; then
+		rm -f "$deb"
+		die "sha256 mismatch for $want_deb: got $got, pinned $want_sha (download removed)"
+	fi
+fi
+
+stage "base: unpacking $(basename "$deb") into $TREE"
+tmp=$(mktemp -d "$BUILD/unpack.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+dpkg-deb -x "$deb" "$tmp"
+tarball=$(ls "$tmp"/usr/src/linux-source-*.tar.xz 2>/dev/null | head -n1)
+[ -n "$tarball" ] || die "no usr/src/linux-source-*.tar.xz in $(basename "$deb")"
+rm -rf "$TREE"
+mkdir -p "$TREE"
+tar -xJf "$tarball" -C "$TREE" --strip-components=1
+git -C "$TREE" init -q -b base
+git -C "$TREE" config user.name "Task Isolation Workspace"
+git -C "$TREE" config user.email "task-isolation@invalid"
+git -C "$TREE" config core.abbrev 12
+git -C "$TREE" add -A -f .
+git -C "$TREE" -c core.autocrlf=false commit -q -m "Linux 7.3.4 (Debian linux-source-7.3 $(dpkg-deb -f "$deb" Version))"
+git -C "$TREE" tag v7.3.4
+stage "base: $(git -C "$TREE" rev-parse --short v7.3.4) tagged v7.3.4"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The guest's initramfs, made with the kernel's own usr/gen_init_cpio (no
+# root needed): busybox, tools-testing/guest/, and whatever static test
+# programs the build left in $OUT/guest-bin.
+#   make-initramfs.sh x86_64|arm64 [debug]
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+set_arch_vars "${1:?usage: make-initramfs.sh x86_64|arm64 [debug]}" "${2:-}"
+gen=$BUILD/gen_init_cpio
+if [ ! -x "$gen" ] || [ "$TREE/usr/gen_init_cpio.c" -nt "$gen" ]; then
+	gcc -O2 -o "$gen" "$TREE/usr/gen_init_cpio.c" || die "cannot build usr/gen_init_cpio"
+fi
+case "$GARCH" in
+x86_64) busybox=/bin/busybox;;
+arm64)  busybox=$CACHE/arm64/bin/busybox;;
+esac
+[ -x "$busybox" ] || die "no static busybox for $GARCH at $busybox: run 'make deps'"
+file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
+	die "$busybox is not statically linked"
+
+list=$OUT/initramfs.list
+{
+	for d in /dev /proc /sys /tmp /bin /sbin /usr /usr/bin /usr/sbin /guest /root; do
+		echo "dir $d 755 0 0"
+	done
+	echo "nod /dev/console 600 0 0 c 5 1"
+	echo "file /bin/busybox $busybox 755 0 0"
+	echo "slink /bin/sh busybox 777 0 0"
+	echo "file /init $TOP/tools-testing/guest/init 755 0 0"
+	for f in "$TOP"/tools-testing/guest/*; do
+		case "$f" in */init|*.c|*.h|*/Makefile) continue;; esac
+		echo "file /guest/$(basename "$f") $f 755 0 0"
+	done
+	if [ -d "$OUT/guest-bin" ]; then
+		for f in "$OUT"/guest-bin/*; do
+			[ -f "$f" ] && echo "file /guest/$(basename "$f") $f 755 0 0"
+		done
+	fi
+} > "$list"
+"$gen" "$list" | gzip -9n > "$OUT/initramfs.cpio.gz" || die "gen_init_cpio failed"

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make test: the series checks, both debug kernels built and booted (KUnit,
+# guest suites), and the harness's own failure-mode tests.  Ends with the
+# line "N passed, N failed[, N skipped]"; exits non-zero on any failure.
+#   ARCHES="x86_64 arm64" (default both)
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+H=$TOP/tools-testing/harness
+
+res=$BUILD/results
+rm -rf "$res"
+mkdir -p "$res"
+counts=$res/counts
+: > "$counts"
+t_start=$SECONDS
+n=0
+
+# check NAME COMMAND...: one TAP line for COMMAND; its output goes to a log
+# that is shown when it fails.
+check() {
+	local name=$1 log
+	shift
+	n=$((n + 1))
+	log=$res/check-$n.log
+	if "$@" >"$log" 2>&1; then
+		echo "ok $n $name"
+		echo "${TAG:-host} 1 0 0" >> "$counts"
+	else
+		echo "not ok $n $name"
+		sed 's/^/#   /' "$log" | tail -n 40
+		echo "${TAG:-host} 0 1 0" >> "$counts"
+	fi
+}
+skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; echo "${TAG:-host} 0 0 1" >> "$counts"; }
+timed() {
+	local name=$1 t=$SECONDS
+	shift
+	stage "$name"
+	"$@"
+	echo "--- $name: $((SECONDS - t)) s"
+}
+
+series_checks() {
+	check "series applies with git am on a clean v7.3.4 and gives build/linux's tree" \
+		"$H/tests/series-applies.sh"
+	check "make export reproduces the repository's patches byte for byte" \
+		"$H/tests/export-roundtrip.sh"
+	if [ -n "$(series_files)" ]; then
+		check "make mbox: the mbox applies with git am (and b4 shazam) on a clean base" \
+			"$H/tests/mbox-applies.sh"
+		local f
+		for f in $(series_files); do
+			check "checkpatch --strict --no-signoff: $f" \
+				bash -c "cd '$TREE' && scripts/checkpatch.pl --strict --no-signoff -q '$TOP/$f'"
+		done
+	else
+		skip "make mbox applies" "the series has no patches yet"
+	fi
+}
+
+# sum [TAG]: "passed failed skipped" over the counts (of TAG only).
+sum() {
+	awk -v t="${1:-}" 't == "" || $1 == t {p += $2; f += $3; s += $4}
+		END {print p + 0, f + 0, s + 0}' "$counts"
+}
+summary() {	# summary PREFIX P F S
+	local line="$1$2 passed, $3 failed"
+	[ "$4" -gt 0 ] && line="$line, $4 skipped"
+	echo "$line"
+}
+
+arch_run() {
+	local arch=$1 TAG=$1
+	timed "build $arch (debug)" check "$arch: debug kernel builds, every config option honoured, objtool clean" \
+		"$H/build-kernel.sh" "$arch" debug || return
+	set_arch_vars "$arch" debug
+	[ -f "$OUT/$KIMAGE_PATH" ] || return
+	timed "boot $arch" check "$arch: guest boots and powers off (suite smoke)" \
+		"$H/boot.sh" "$arch" debug smoke
+	# The guest's own checks, KUnit and the console scan, one line each.
+	if KUNIT_PY=$TREE/tools/testing/kunit/kunit.py \
+		"$H/check-run.py" --counts "$counts" "$arch" "$OUT/smoke.console" "$OUT/smoke.results" \
+		> "$res/$arch.tap"; then :; fi
+	sed '$d' "$res/$arch.tap"
+	if [ "$arch" = x86_64 ]; then
+		check "rustfmt: the Rust code of the tree is rustfmt-clean" kmake rustfmtcheck
+	fi
+	summary "$arch: " $(sum "$arch")
+}
+
+echo "TAP version 13"
+timed "series checks" series_checks
+for arch in ${ARCHES:-x86_64 arm64}; do
+	arch_run "$arch"
+done
+timed "harness self-tests" check "harness fails loudly: bad patch, missing config option, hung guest, bad logs" \
+	"$H/tests/failure-modes.sh"
+
+read -r p f s < <(sum)
+echo "--- total: $((SECONDS - t_start)) s"
+summary "" "$p" "$f" "$s"
+[ "$f" = 0 ]
