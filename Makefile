@@ -12,7 +12,7 @@ SUITE ?= smoke
 H := tools-testing/harness
 FLAVOUR := $(if $(filter 1 y yes,$(DEBUG)),debug)
 
-.PHONY: all deps base tree export mbox build boot demo test check-series selftest-harness clean distclean
+.PHONY: all deps base tree ensure-tree export mbox build boot demo test check-series selftest-harness clean distclean
 
 all: demo
 
@@ -25,13 +25,18 @@ base: deps
 tree: base
 	@$(H)/apply-series.sh && $(H)/b4-config.sh
 
+# What build, boot, demo and test need: the series applied, unless
+# build/linux holds commits not yet exported (then it is built as it is).
+ensure-tree: base
+	@$(H)/apply-series.sh --ensure && $(H)/b4-config.sh
+
 export:
 	@$(H)/export-series.sh && git status --short -- patches rust arch-x86 arch-arm64 Documentation tools-testing
 
-mbox: tree
+mbox: ensure-tree
 	@$(H)/make-mbox.sh
 
-build: tree
+build: ensure-tree
 	@$(H)/build-kernel.sh $(ARCH) $(FLAVOUR)
 
 boot: build
@@ -40,7 +45,7 @@ boot: build
 demo: build
 	@$(H)/demo.sh $(ARCH)
 
-test: tree
+test: ensure-tree
 	@$(H)/run-tests.sh
 
 clean:

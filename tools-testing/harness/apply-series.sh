@@ -2,12 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # make tree: build/linux = v7.3.4 plus every patch of patches/series, applied
 # with git am on branch 'work'.  Stops and names the first patch that fails.
-#   apply-series.sh [TREE]        (SERIES=path overrides patches/series)
-# Refuses to throw away commits of TREE that are not in the series, unless
-# FORCE=1: they are work that `make export` has not saved yet.
+#   apply-series.sh [--ensure] [TREE]   (SERIES=path overrides patches/series)
+# Does nothing when TREE already is the series, so the files keep their
+# mtimes and kbuild rebuilds nothing.  Refuses to throw away commits of TREE
+# that are not in the series, unless FORCE=1: they are work that `make
+# export` has not saved yet.  With --ensure (what build, boot and test use)
+# such a tree is left as it is, with a warning.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+mode=sync
+[ "${1:-}" = --ensure ] && { mode=ensure; shift; }
 tree=${1:-$TREE}
 series=${SERIES:-$TOP/patches/series}
 [ -f "$series" ] || die "no series file $series"
@@ -22,14 +27,21 @@ done
 
 g() { git -C "$tree" "$@"; }
 if [ -n "$(g status --porcelain --untracked-files=no)" ]; then
+	[ "$mode" = ensure ] && { warn "$tree has uncommitted changes; building it as it is"; exit 0; }
 	die "$tree has uncommitted changes; commit them (and 'make export') or discard them first"
 fi
-if [ "${FORCE:-0}" != 1 ] && [ "$(g rev-parse HEAD)" != "$(g rev-parse v7.3.4^{commit})" ]; then
-	have=$(g format-patch --stdout v7.3.4..HEAD | git patch-id --stable | awk '{print $1}' | sort)
-	want=$(for f in "${files[@]}"; do git patch-id --stable < "$TOP/$f"; done | awk '{print $1}' | sort)
-	if [ -n "$(comm -23 <(echo "$have") <(echo "$want"))" ]; then
-		die "$tree has commits that are not in patches/series; run 'make export' first (or FORCE=1 to drop them)"
+have=$(g format-patch --stdout v7.3.4..HEAD | git patch-id --stable | awk '{print $1}')
+want=$(for f in "${files[@]}"; do git patch-id --stable < "$TOP/$f"; done | awk '{print $1}')
+if [ "$have" = "$want" ] && [ "$tree" = "$TREE" ]; then
+	exit 0	# already the series: leave the files (and their mtimes) alone
+fi
+if [ -n "$(comm -23 <(sort <<<"$have") <(sort <<<"$want") | grep .)" ]; then
+	if [ "$mode" = ensure ]; then
+		warn "build/linux has commits that are not exported; building it as it is"
+		exit 0
 	fi
+	[ "${FORCE:-0}" = 1 ] ||
+		die "$tree has commits that are not in patches/series; run 'make export' first (or FORCE=1 to drop them)"
 fi
 
 g am --abort >/dev/null 2>&1 || true

@@ -62,7 +62,13 @@ tarball=$(ls "$tmp"/usr/src/linux-source-*.tar.xz 2>/dev/null | head -n1)
 rm -rf "$TREE"
 mkdir -p "$TREE"
 tar -xJf "$tarball" -C "$TREE" --strip-components=1
-git -C "$TREE" init -q -b base
+# Debian's .gitignore ends with a packaging block that ignores every
+# top-level path ("/*", "!/debian/"), so no new file of the series could be
+# added.  Drop that block from the base; no patch touches .gitignore, so the
+# series applies to the untouched Debian tree just the same.
+perl -0pi -e 's{\n#\n# Debian packaging:.*?\n!/debian/\n}{\n}s' "$TREE/.gitignore"
+grep -qx '/\*' "$TREE/.gitignore" && die "could not drop Debian's '/*' block from .gitignore"
+git -C "$TREE" init -q -b work
 git -C "$TREE" config user.name "Task Isolation Workspace"
 git -C "$TREE" config user.email "task-isolation@invalid"
 git -C "$TREE" config core.abbrev 12

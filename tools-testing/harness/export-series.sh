@@ -29,10 +29,10 @@ area_of() {
 
 tmp=$(mktemp -d "$BUILD/export.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-git -C "$TREE" -c format.signature= -c format.headers= -c format.thread=false \
+git -C "$TREE" -c format.signature= -c format.thread=false \
 	-c format.coverLetter=false -c format.useAutoBase=false -c diff.noprefix=false \
 	format-patch -q --zero-commit --no-signature --no-numbered --no-cover-letter \
-	--no-thread -o "$tmp" v7.3.4..HEAD
+	--no-thread --filename-max-length=120 -o "$tmp" v7.3.4..HEAD
 
 mkdir -p "$dest/patches"
 new=$tmp/series.new
@@ -56,7 +56,7 @@ done
 
 # Drop the files of the old series, then write the new ones.
 if [ -f "$dest/patches/series" ]; then
-	grep -v '^[[:space:]]*#' "$dest/patches/series" | grep -v '^[[:space:]]*$' |
+	{ grep -v '^[[:space:]]*#' "$dest/patches/series" | grep -v '^[[:space:]]*$' || true; } |
 		while read -r old; do rm -f "$dest/$old"; done
 fi
 i=0

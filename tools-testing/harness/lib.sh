@@ -69,14 +69,16 @@ check_config() {
 	[ "$bad" = 0 ] || die "config fragments not honoured (missing dependencies?): see above"
 }
 
-# clean_worktree DIR: a detached worktree of $TREE at v7.3.4 in DIR (removed
-# first if it exists); used to apply the series to a pristine base.
+# clean_worktree DIR: a detached worktree of $TREE at v7.3.4 in DIR, used to
+# apply the series to a pristine base.  An existing one is reset (much
+# faster than checking out 90000 files again).
 clean_worktree() {
-	rm_worktree "$1"
-	git -C "$TREE" worktree add -q --detach "$1" v7.3.4 || die "cannot make a worktree at $1"
-}
-rm_worktree() {
-	[ -e "$1" ] && git -C "$TREE" worktree remove --force "$1" 2>/dev/null
+	if git -C "$1" rev-parse --git-dir >/dev/null 2>&1 &&
+	   [ "$(git -C "$1" rev-parse --git-common-dir)" = "$TREE/.git" ]; then
+		git -C "$1" am --abort >/dev/null 2>&1 || true
+		git -C "$1" checkout -q -f --detach v7.3.4 && git -C "$1" clean -q -f -d && return
+	fi
 	rm -rf "$1"
 	git -C "$TREE" worktree prune
+	git -C "$TREE" worktree add -q --detach "$1" v7.3.4 || die "cannot make a worktree at $1"
 }

@@ -18,7 +18,7 @@ n=$(git -C "$TREE" rev-list --count v7.3.4..HEAD)
 # format-patch takes both from the branch description.
 branch=$(git -C "$TREE" symbolic-ref --short HEAD) || die "$TREE: HEAD is detached"
 git -C "$TREE" config "branch.$branch.description" "$(cat "$cover")"
-git -C "$TREE" -c format.signature= -c format.headers= -c format.useAutoBase=false \
+git -C "$TREE" -c format.signature= -c format.useAutoBase=false \
 	format-patch --stdout --cover-letter --cover-from-description=subject --numbered \
 	--thread=shallow --zero-commit --no-signature --subject-prefix=PATCH \
 	v7.3.4..HEAD > "$out"

@@ -52,7 +52,7 @@ series_checks() {
 		local f
 		for f in $(series_files); do
 			check "checkpatch --strict --no-signoff: $f" \
-				bash -c "cd '$TREE' && scripts/checkpatch.pl --strict --no-signoff -q '$TOP/$f'"
+				bash -c "cd '$TREE' && PATH=/usr/bin:\$PATH scripts/checkpatch.pl --strict --no-signoff -q '$TOP/$f'"
 		done
 	else
 		skip "make mbox applies" "the series has no patches yet"

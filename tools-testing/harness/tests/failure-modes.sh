@@ -46,11 +46,10 @@ diff --git a/kernel/fork.c b/kernel/fork.c
  or this
 PATCH
 { series_files; echo "${st#"$TOP"/}/bad.patch"; } > "$st/series"
-wt=$BUILD/wt-selftest
+wt=$BUILD/wt-check
 clean_worktree "$wt"
 expect_fail "bad patch" "does not apply: build/selftest/bad.patch" \
 	env SERIES="$st/series" "$H/apply-series.sh" "$wt"
-rm_worktree "$wt"
 
 # 2. A config option with an unmet dependency (VIRTIO_BLK needs BLOCK,
 #    which tinyconfig leaves out) is named.

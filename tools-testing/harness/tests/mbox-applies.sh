@@ -9,7 +9,7 @@ set -euo pipefail
 mbox=$BUILD/series-check.mbox
 wt=$BUILD/wt-check
 "$TOP/tools-testing/harness/make-mbox.sh" "$mbox" >/dev/null
-trap 'rm_worktree "$wt"; rm -f "$mbox"' EXIT
+trap 'rm -f "$mbox"' EXIT
 total=$(series_files | wc -l)
 grep -q "^Subject: \[PATCH 0/$total\] " "$mbox" || die "no [PATCH 0/$total] cover letter in the mbox"
 [ "$(grep -c "^Subject: \[PATCH [0-9]*/$total\] " "$mbox")" = $((total + 1)) ] ||
@@ -17,7 +17,7 @@ grep -q "^Subject: \[PATCH 0/$total\] " "$mbox" || die "no [PATCH 0/$total] cove
 want=$(git -C "$TREE" rev-parse HEAD^{tree})
 
 clean_worktree "$wt"
-git -C "$wt" am -q "$mbox" || die "git am of the mbox failed"
+git -C "$wt" am -q --empty=drop "$mbox" || die "git am --empty=drop of the mbox failed"
 [ "$(git -C "$wt" rev-parse HEAD^{tree})" = "$want" ] || die "git am of the mbox gives a different tree"
 echo "git am: ok"
 

@@ -7,7 +7,6 @@ set -euo pipefail
 
 wt=$BUILD/wt-check
 clean_worktree "$wt"
-trap 'rm_worktree "$wt"' EXIT
 # shellcheck disable=SC2046
 (cd "$wt" && git am -q --keep-cr $(cd "$TOP" && series_files | sed "s|^|$TOP/|")) ||
 	die "git am of patches/series failed on a clean v7.3.4"
