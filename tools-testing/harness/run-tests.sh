@@ -82,10 +82,15 @@ arch_run() {
 	if KUNIT_PY=$TREE/tools/testing/kunit/kunit.py \
 		"$H/check-run.py" --counts "$counts" "$arch" "$OUT/smoke.console" "$OUT/smoke.results" \
 		> "$res/$arch.tap"; then :; fi
-	sed '$d' "$res/$arch.tap"
-	if [ "$arch" = x86_64 ]; then
-		check "rustfmt: the Rust code of the tree is rustfmt-clean" kmake rustfmtcheck
-	fi
+	# One TAP stream: renumber check-run's lines after ours.
+	local line
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*|"not ok "*)
+			n=$((n + 1))
+			echo "$line" | sed -E "s/^(not ok|ok) [0-9]+/\1 $n/";;
+		esac
+	done < "$res/$arch.tap"
 	summary "$arch: " $(sum "$arch")
 }
 
@@ -94,6 +99,9 @@ timed "series checks" series_checks
 for arch in ${ARCHES:-x86_64 arm64}; do
 	arch_run "$arch"
 done
+set_arch_vars x86_64 debug
+[ -f "$OUT/.config" ] &&
+	check "rustfmt: the Rust code of the tree is rustfmt-clean" kmake rustfmtcheck
 timed "harness self-tests" check "harness fails loudly: bad patch, missing config option, hung guest, bad logs" \
 	"$H/tests/failure-modes.sh"
 
