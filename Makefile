@@ -6,13 +6,14 @@
 #   make tree | export | mbox  the patch queue <-> build/linux
 #   make build ARCH=arm64 [DEBUG=1]
 #   make boot ARCH=x86_64 SUITE=smoke [DEBUG=1]
+#   make bench ARCH=x86_64 [DURATION=5] [STRESSORS=idle,textpatch]
 
 ARCH ?= x86_64
 SUITE ?= smoke
 H := tools-testing/harness
 FLAVOUR := $(if $(filter 1 y yes,$(DEBUG)),debug)
 
-.PHONY: all deps base tree ensure-tree export mbox build boot demo test check-series selftest-harness clean distclean
+.PHONY: all deps base tree ensure-tree export mbox build boot demo bench test clean distclean
 
 all: demo
 
@@ -44,6 +45,9 @@ boot: build
 
 demo: build
 	@$(H)/demo.sh $(ARCH)
+
+bench: build
+	@$(H)/bench.sh $(ARCH)
 
 test: ensure-tree
 	@$(H)/run-tests.sh

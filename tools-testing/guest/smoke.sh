@@ -13,4 +13,9 @@ tap_eq "domain-isolated CPUs are $want" "$(cat $cpu/isolated)" "$want"
 tap_ok "tracefs is mounted" test -e /sys/kernel/tracing/trace
 tap_ok "context_tracking:user_exit tracepoint exists" \
 	test -d /sys/kernel/tracing/events/context_tracking/user_exit
+# The counting tool of the demo (and of the bench) works on this kernel.
+/guest/isol-count 2 1 > /tmp/count 2>&1
+tap_eq "isol-count measures a 1 s window on CPU 2" "$?" 0
+tap_ok "isol-count reports a kernel entry count" grep -qE '^kernel_entries: [0-9]+$' /tmp/count
+sed 's/^/# /' /tmp/count
 tap_plan

@@ -43,7 +43,8 @@ deb=$CACHE/$want_deb
 if [ ! -f "$deb" ]; then
 	stage "base: downloading $pkg $want_ver"
 	ver=$(fetch_deb | tail -n1)
-	[ "$ver" = "$want_ver" ] || deb=$(ls "$CACHE"/${pkg}_*_all.deb | grep -F "${ver//\~/\%7e}" || ls -t "$CACHE"/${pkg}_*_all.deb | head -n1)
+	[ "$ver" = "$want_ver" ] || deb=$CACHE/${pkg}_${ver#*:}_all.deb
+	[ -f "$deb" ] || die "apt-get download left no $(basename "$deb")"
 fi
 if [ "$(basename "$deb")" = "$want_deb" ]; then
 	got=$(sha256sum "$deb" | awk '{print $1}')

@@ -136,7 +136,7 @@ def main():
     print(line)
     if a.counts:
         with open(a.counts, "a") as f:
-            f.write(f"{a.label} {counts['pass']} {counts['fail']} {counts['skip']}\n")
+            f.write(f"{a.label.split()[0]} {counts['pass']} {counts['fail']} {counts['skip']}\n")
     return 1 if counts["fail"] else 0
 
 

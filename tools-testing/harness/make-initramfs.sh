@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The guest's initramfs, made with the kernel's own usr/gen_init_cpio (no
 # root needed): busybox, tools-testing/guest/, and whatever static test
-# programs the build left in $OUT/guest-bin.
+# programs built from tools-testing/guest/*.c into $OUT/guest-bin.
 #   make-initramfs.sh x86_64|arm64 [debug]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -19,6 +19,16 @@ esac
 [ -x "$busybox" ] || die "no static busybox for $GARCH at $busybox: run 'make deps'"
 file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
 	die "$busybox is not statically linked"
+
+# The guest programs: static, against the patched tree's uapi headers.
+mkdir -p "$OUT/guest-bin"
+for c in "$TOP"/tools-testing/guest/*.c; do
+	[ -e "$c" ] || continue
+	bin=$OUT/guest-bin/$(basename "$c" .c)
+	[ "$bin" -nt "$c" ] && [ "$bin" -nt "$OUT/usr/include" ] && continue
+	"$CC_TARGET" -static -O2 -Wall -Werror -isystem "$OUT/usr/include" -o "$bin" "$c" ||
+		die "cannot build $(basename "$c") for $GARCH"
+done
 
 list=$OUT/initramfs.list
 {

@@ -70,6 +70,21 @@ summary() {	# summary PREFIX P F S
 	echo "$line"
 }
 
+# judge ARCH SUITE KUNIT_MIN: check-run.py's verdict on one boot's logs, as
+# lines of our TAP stream (renumbered), counted for ARCH.
+judge() {
+	local line
+	KUNIT_PY=$TREE/tools/testing/kunit/kunit.py "$H/check-run.py" --kunit-min "$3" \
+		--counts "$counts" "$1 $2" "$OUT/$2.console" "$OUT/$2.results" > "$res/$1-$2.tap"
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*|"not ok "*)
+			n=$((n + 1))
+			echo "$line" | sed -E "s/^(not ok|ok) [0-9]+/\\1 $n/";;
+		esac
+	done < "$res/$1-$2.tap"
+}
+
 arch_run() {
 	local arch=$1 TAG=$1
 	timed "build $arch (debug)" check "$arch: debug kernel builds, every config option honoured, objtool clean" \
@@ -78,19 +93,10 @@ arch_run() {
 	[ -f "$OUT/$KIMAGE_PATH" ] || return
 	timed "boot $arch" check "$arch: guest boots and powers off (suite smoke)" \
 		"$H/boot.sh" "$arch" debug smoke
-	# The guest's own checks, KUnit and the console scan, one line each.
-	if KUNIT_PY=$TREE/tools/testing/kunit/kunit.py \
-		"$H/check-run.py" --counts "$counts" "$arch" "$OUT/smoke.console" "$OUT/smoke.results" \
-		> "$res/$arch.tap"; then :; fi
-	# One TAP stream: renumber check-run's lines after ours.
-	local line
-	while IFS= read -r line; do
-		case "$line" in
-		"ok "*|"not ok "*)
-			n=$((n + 1))
-			echo "$line" | sed -E "s/^(not ok|ok) [0-9]+/\1 $n/";;
-		esac
-	done < "$res/$arch.tap"
+	judge "$arch" smoke 1
+	timed "bench $arch (short)" check "$arch: short bench (idle, textpatch) reports a row for each stressor" \
+		env DURATION=1 STRESSORS=idle,textpatch REPORT_DIR="$res/bench" "$H/bench.sh" "$arch" debug
+	judge "$arch" bench 0
 	summary "$arch: " $(sum "$arch")
 }
 

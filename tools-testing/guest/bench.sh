@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Bench suite: for each stressor, run it on the housekeeping CPUs (0-1)
+# while isol-count measures isolated CPU 2 for ti.duration= seconds.
+# Prints "bench: STRESSOR: KEY: VALUE" lines for the host's report, and a
+# TAP line per stressor.
+# ti.stressors=a,b,... picks stressors (default: all of them).
+dur=$(sed -n 's/.*ti\.duration=\([0-9]*\).*/\1/p' /proc/cmdline)
+list=$(sed -n 's/.*ti\.stressors=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
+: "${dur:=5}"
+: "${list:=idle mprotect fork timer lru membarrier drop_caches sync textpatch stat_refresh affinity all}"
+hk=0-1
+ev=/sys/kernel/tracing/events/signal/signal_generate/enable
+
+start() {	# start STRESSOR: in the background, on the housekeeping CPUs
+	case "$1" in
+	idle) ;;
+	mprotect|fork|timer|lru|membarrier)
+		taskset -c $hk /guest/stress "$1" & ;;
+	drop_caches)	# 3 = page cache and slab, 4 = without a console message
+		taskset -c $hk sh -c 'while :; do echo 7 > /proc/sys/vm/drop_caches; done' & ;;
+	sync)
+		taskset -c $hk sh -c 'while :; do sync; done' & ;;
+	textpatch)	# a tracepoint on and off: a static key, patched kernel text
+		taskset -c $hk sh -c "while :; do echo 1 > $ev; echo 0 > $ev; done" & ;;
+	stat_refresh)
+		taskset -c $hk sh -c 'while :; do cat /proc/sys/vm/stat_refresh; done' >/dev/null 2>&1 & ;;
+	affinity)	# move a busy task between the housekeeping CPUs
+		taskset -c 0 sh -c 'while :; do :; done' &
+		taskset -c $hk sh -c "while :; do taskset -p -c 0 $! ; taskset -p -c 1 $! ; done" >/dev/null & ;;
+	all)
+		# (sh has no local variables: not "s", the caller's loop uses it)
+		for one in mprotect fork timer lru membarrier drop_caches sync textpatch stat_refresh affinity; do
+			start $one
+		done;;
+	*)	echo "bench: $1: error: unknown stressor"; return 1;;
+	esac
+}
+
+n=0
+echo "TAP version 13"
+for s in $list; do
+	n=$((n + 1))
+	start "$s" || { echo "not ok $n bench $s"; continue; }
+	if /guest/isol-count 2 "$dur" > /tmp/count 2>&1; then
+		sed "s/^/bench: $s: /" /tmp/count
+		echo "ok $n bench $s"
+	else
+		echo "bench: $s: error: $(tail -n 1 /tmp/count)"
+		echo "not ok $n bench $s"
+	fi
+	pids=$(jobs -p)
+	[ -n "$pids" ] && kill $pids 2>/dev/null
+	wait 2>/dev/null
+	echo 0 > $ev
+done
+echo "1..$n"

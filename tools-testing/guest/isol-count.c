@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * isol-count: count the kernel entries and interrupts a CPU takes while a
+ * task spins there in user mode.
+ *
+ *	isol-count CPU SECONDS
+ *
+ * A child pinned to CPU locks its memory and spins on a shared flag: no
+ * syscall, no clock read, nothing but user-mode loads.  The parent, on
+ * another CPU, lets the CPU settle (the tick stops a little after the
+ * child arrives), then measures a window of SECONDS: /proc/interrupts of
+ * CPU before and after, and the context_tracking:user_exit events (one per
+ * user->kernel entry on a nohz_full CPU) that CPU's trace buffer holds
+ * with a timestamp inside the window (trace_clock=mono, the parent's
+ * CLOCK_MONOTONIC).  The measurement itself runs on the parent's CPU and
+ * touches CPU only by reading.  Counts, not times: under TCG time is
+ * virtual.
+ *
+ * To name what interrupted the CPU, the window also counts, by function,
+ * what ran there (csd_function_entry: the function of a cross-CPU call;
+ * workqueue_execute_start; hrtimer_expire_entry; timer_expire_entry) and,
+ * on any CPU, who queued a cross-CPU call for it (csd_queue_cpu callsite).
+ *
+ * Output: one "key: value" per line.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TRACING "/sys/kernel/tracing"
+#define MAX_ROWS 64
+#define MAX_CAUSES 64
+
+/* Events that name a cause; missing ones (older kernels) are skipped. */
+static const char *const cause_events[] = {
+	"csd/csd_function_entry",
+	"csd/csd_queue_cpu",
+	"workqueue/workqueue_execute_start",
+	"timer/hrtimer_expire_entry",
+	"timer/timer_expire_entry",
+};
+
+struct cause {
+	char name[96];
+	long count;
+};
+#define SETTLE_SECONDS 1
+
+struct irq_row {
+	char name[32];
+	unsigned long long count;
+};
+
+struct shared {
+	volatile int ready;
+	volatile int stop;
+	volatile unsigned long long spins;
+};
+
+static void die(const char *what)
+{
+	fprintf(stderr, "isol-count: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+
+	if (fd < 0 || write(fd, text, strlen(text)) < 0)
+		die(path);
+	close(fd);
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity");
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The CPU column of every /proc/interrupts row. */
+static int read_irqs(int cpu, struct irq_row *rows)
+{
+	char line[4096];
+	int n = 0, ncpus = 0;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	if (!f)
+		die("/proc/interrupts");
+	if (fgets(line, sizeof(line), f))
+		for (char *p = strtok(line, " \n"); p; p = strtok(NULL, " \n"))
+			ncpus++;
+	while (n < MAX_ROWS && fgets(line, sizeof(line), f)) {
+		char *p = line, *end;
+		unsigned long long v = 0;
+
+		while (*p == ' ')
+			p++;
+		end = strchr(p, ':');
+		if (!end)
+			continue;
+		*end = '\0';
+		snprintf(rows[n].name, sizeof(rows[n].name), "%.31s", p);
+		p = end + 1;
+		for (int c = 0; c <= cpu && c < ncpus; c++) {
+			v = strtoull(p, &end, 10);
+			if (end == p)	/* a row with one column (ERR, MIS) */
+				break;
+			p = end;
+		}
+		rows[n++].count = v;
+	}
+	fclose(f);
+	return n;
+}
+
+static void add_cause(struct cause *c, int *n, const char *kind, const char *what)
+{
+	char name[96];
+	int len = strcspn(what, " ,+\n");
+
+	snprintf(name, sizeof(name), "%s %.*s", kind, len, what);
+	for (int i = 0; i < *n; i++)
+		if (!strcmp(c[i].name, name)) {
+			c[i].count++;
+			return;
+		}
+	if (*n < MAX_CAUSES) {
+		snprintf(c[*n].name, sizeof(c[*n].name), "%s", name);
+		c[(*n)++].count = 1;
+	}
+}
+
+/*
+ * Walk the merged trace: user_exit events of CPU and the cause events
+ * (see the top of the file) with a timestamp in [t0, t1].
+ */
+static long scan_trace(int cpu, double t0, double t1, struct cause *c, int *nc)
+{
+	char line[1024], tag[16], target[24];
+	long entries = 0;
+	FILE *f = fopen(TRACING "/trace", "r");
+
+	if (!f)
+		die(TRACING "/trace");
+	snprintf(tag, sizeof(tag), "[%03d]", cpu);
+	snprintf(target, sizeof(target), "cpu=%d ", cpu);
+	while (fgets(line, sizeof(line), f)) {
+		char *ev, *ts, *p;
+		int here;
+
+		if (line[0] == '#')
+			continue;
+		/* "  comm-pid  [CPU] flags  SECONDS: event: fields" */
+		ev = strstr(line, ": ");
+		while (ev && !(ev[-1] >= '0' && ev[-1] <= '9'))
+			ev = strstr(ev + 1, ": ");
+		if (!ev)
+			continue;
+		*ev = '\0';
+		ev += 2;
+		ts = strrchr(line, ' ');
+		if (!ts || atof(ts) < t0 || atof(ts) > t1)
+			continue;
+		here = strstr(line, tag) != NULL;
+		if (here && !strncmp(ev, "user_exit:", 10))
+			entries++;
+		else if (here && !strncmp(ev, "csd_function_entry: func=", 25))
+			add_cause(c, nc, "ran-csd", ev + 25);
+		else if (here && (p = strstr(ev, "workqueue_execute_start: ")) && (p = strstr(p, "function ")))
+			add_cause(c, nc, "ran-work", p + 9);
+		else if (here && !strncmp(ev, "hrtimer_expire_entry:", 21) && (p = strstr(ev, "function=")))
+			add_cause(c, nc, "ran-hrtimer", p + 9);
+		else if (here && !strncmp(ev, "timer_expire_entry:", 19) && (p = strstr(ev, "function=")))
+			add_cause(c, nc, "ran-timer", p + 9);
+		else if (!strncmp(ev, "csd_queue_cpu: ", 15) && strstr(ev, target) &&
+			 (p = strstr(ev, "callsite=")))
+			add_cause(c, nc, "queued-by", p + 9);
+	}
+	fclose(f);
+	return entries;
+}
+
+int main(int argc, char **argv)
+{
+	struct irq_row before[MAX_ROWS], after[MAX_ROWS];
+	struct cause causes[MAX_CAUSES];
+	struct shared *sh;
+	int cpu, secs, nrows, status, ncauses = 0;
+	long entries;
+	double t0, t1;
+	pid_t child;
+
+	if (argc != 3 || atoi(argv[2]) <= 0) {
+		fprintf(stderr, "usage: isol-count CPU SECONDS\n");
+		return 2;
+	}
+	cpu = atoi(argv[1]);
+	secs = atoi(argv[2]);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		die("mmap");
+
+	write_file(TRACING "/tracing_on", "0");
+	write_file(TRACING "/trace_clock", "mono");
+	write_file(TRACING "/buffer_size_kb", "4096");
+	write_file(TRACING "/trace", "");
+	write_file(TRACING "/events/context_tracking/user_exit/enable", "1");
+	for (unsigned int i = 0; i < sizeof(cause_events) / sizeof(cause_events[0]); i++) {
+		char path[128];
+
+		snprintf(path, sizeof(path), TRACING "/events/%s/enable", cause_events[i]);
+		if (!access(path, W_OK))
+			write_file(path, "1");
+	}
+	write_file(TRACING "/tracing_on", "1");
+
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (child == 0) {
+		pin(cpu);
+		if (mlockall(MCL_CURRENT | MCL_FUTURE))
+			die("mlockall");
+		sh->ready = 1;
+		while (!sh->stop)
+			sh->spins++;
+		_exit(0);
+	}
+	/* The parent measures from anywhere but CPU. */
+	pin(cpu == 0 ? 1 : 0);
+	while (!sh->ready)
+		usleep(10000);
+	sleep(SETTLE_SECONDS);
+
+	nrows = read_irqs(cpu, before);
+	t0 = now();
+	sleep(secs);
+	t1 = now();
+	read_irqs(cpu, after);
+
+	sh->stop = 1;
+	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status))
+		die("spinning child");
+	write_file(TRACING "/tracing_on", "0");
+
+	printf("cpu: %d\nseconds: %d\nspins: %llu\n", cpu, secs, sh->spins);
+	entries = scan_trace(cpu, t0, t1, causes, &ncauses);
+	printf("kernel_entries: %ld\n", entries);
+	for (int i = 0; i < nrows; i++)
+		if (after[i].count != before[i].count)
+			printf("irq %s: %llu\n", before[i].name, after[i].count - before[i].count);
+	for (int i = 0; i < ncauses; i++)
+		printf("cause %s: %ld\n", causes[i].name, causes[i].count);
+	return 0;
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the bench suite's "bench: STRESSOR: KEY: VALUE" lines into JSON and
+a markdown table.
+
+    bench-report.py ARCH RESULTS JSON_OUT MD_OUT COMMAND [EXPECTED,...]
+
+Exits 1 (naming the stressor) when a stressor reported an error or no
+kernel entry count, or an EXPECTED stressor has no row.
+"""
+import datetime
+import json
+import re
+import sys
+
+arch, results, json_out, md_out, command = sys.argv[1:6]
+rows, errors = {}, []
+for line in open(results, errors="replace"):
+    m = re.match(r"^bench: ([\w-]+): (.+?): (.*)$", line.rstrip())
+    if not m:
+        continue
+    stressor, key, value = m.groups()
+    row = rows.setdefault(stressor, {"kernel_entries": None, "irqs": {}, "causes": {}})
+    if key == "error":
+        errors.append(f"{stressor}: {value}")
+    elif key == "kernel_entries":
+        row["kernel_entries"] = int(value)
+    elif key.startswith("irq "):
+        row["irqs"][key[4:]] = int(value)
+    elif key.startswith("cause "):
+        row["causes"][key[6:]] = int(value)
+    elif key in ("seconds", "cpu", "spins"):
+        row[key] = int(value)
+expected = [x for x in (sys.argv[6] if len(sys.argv) > 6 else "").split(",") if x]
+for stressor in expected:
+    if stressor not in rows:
+        errors.append(f"{stressor}: no result at all")
+for stressor, row in rows.items():
+    if row["kernel_entries"] is None:
+        errors.append(f"{stressor}: no kernel_entries line")
+
+date = datetime.date.today().isoformat()
+report = {"arch": arch, "date": date, "command": command,
+          "modes": {"nohz_full": rows, "task_isolation": None}}
+with open(json_out, "w") as f:
+    json.dump(report, f, indent=2, sort_keys=True)
+    f.write("\n")
+
+with open(md_out, "w") as f:
+    f.write(f"# Kernel entries on isolated CPU 2, {arch}\n\n")
+    f.write(f"Measured {date} with `{command}` (QEMU TCG, 4 vCPUs, "
+            "`isolcpus=nohz,domain,2-3`).  Each row: the stressor runs on CPUs 0-1 "
+            "while a task spins in user mode on CPU 2; counts are over the "
+            "window (seconds column), from `context_tracking:user_exit` on CPU 2 "
+            "and CPU 2's `/proc/interrupts` deltas.  *What ran* names the functions "
+            "CPU 2 ran in the window (`ran-csd`: a cross-CPU call, `ran-work`: a "
+            "workqueue item, `ran-hrtimer`/`ran-timer`: timer callbacks) and "
+            "`queued-by` the call sites that queued a cross-CPU call for it.\n\n")
+    f.write("| stressor | seconds | nohz_full only: kernel entries | "
+            "interrupts on CPU 2 | what ran | task isolation |\n|---|---|---|---|---|---|\n")
+    for stressor, row in rows.items():
+        irqs = ", ".join(f"{v} {k}" for k, v in sorted(row["irqs"].items())) or "none"
+        causes = ", ".join(f"{v} {k}" for k, v in
+                           sorted(row["causes"].items(), key=lambda kv: -kv[1])) or "none"
+        f.write(f"| {stressor} | {row.get('seconds', '?')} | {row['kernel_entries']} | "
+                f"{irqs} | {causes} | not yet in the series |\n")
+
+for e in errors:
+    print(f"bench: {e}", file=sys.stderr)
+sys.exit(1 if errors or not rows else 0)
