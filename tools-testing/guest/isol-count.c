@@ -56,7 +56,7 @@ struct cause {
 #define SETTLE_SECONDS 1
 
 struct irq_row {
-	char name[32];
+	char name[64];
 	unsigned long long count;
 };
 
@@ -123,11 +123,23 @@ static int read_irqs(int cpu, struct irq_row *rows)
 		*end = '\0';
 		snprintf(rows[n].name, sizeof(rows[n].name), "%.31s", p);
 		p = end + 1;
-		for (int c = 0; c <= cpu && c < ncpus; c++) {
-			v = strtoull(p, &end, 10);
+		for (int c = 0; c < ncpus; c++) {
+			unsigned long long x = strtoull(p, &end, 10);
+
 			if (end == p)	/* a row with one column (ERR, MIS) */
 				break;
+			if (c == cpu)
+				v = x;
 			p = end;
+		}
+		/* A numbered IRQ is named by its action, the row's last word. */
+		if (rows[n].name[0] >= '0' && rows[n].name[0] <= '9') {
+			char *last = strrchr(p, ' ');
+
+			if (last && last[1] != '\n' && last[1] != '\0')
+				snprintf(rows[n].name + strlen(rows[n].name),
+					 sizeof(rows[n].name) - strlen(rows[n].name),
+					 "-%.*s", (int)strcspn(last + 1, "\n"), last + 1);
 		}
 		rows[n++].count = v;
 	}

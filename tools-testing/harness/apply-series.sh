@@ -33,7 +33,15 @@ fi
 have=$(g format-patch --stdout v7.3.4..HEAD | git patch-id --stable | awk '{print $1}')
 want=$(for f in "${files[@]}"; do git patch-id --stable < "$TOP/$f"; done | awk '{print $1}')
 if [ "$have" = "$want" ] && [ "$tree" = "$TREE" ]; then
-	exit 0	# already the series: leave the files (and their mtimes) alone
+	# Same code; the changelogs may still differ (patch-ids ignore them).
+	tmpd=$(mktemp -d "$BUILD/cmp.XXXXXX")
+	"$TOP/tools-testing/harness/export-series.sh" "$tmpd" >/dev/null
+	differ=$(for f in "${files[@]}"; do cmp -s "$TOP/$f" "$tmpd/$f" || echo "$f"; done)
+	rm -rf "$tmpd"
+	[ -z "$differ" ] && exit 0	# already the series: leave the files (and mtimes) alone
+	msg="the commit messages in $tree differ from: $(echo $differ); run 'make export' to keep the tree's, or FORCE=1 make tree to take the repository's"
+	[ "$mode" = ensure ] && { warn "$msg"; exit 0; }
+	[ "${FORCE:-0}" = 1 ] || die "$msg"
 fi
 if [ -n "$(comm -23 <(sort <<<"$have") <(sort <<<"$want") | grep .)" ]; then
 	if [ "$mode" = ensure ]; then

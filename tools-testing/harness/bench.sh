@@ -8,6 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: bench.sh x86_64|arm64 [debug]}
+lock_workspace
 flavour=${2:-}
 set_arch_vars "$arch" "$flavour"
 dur=${DURATION:-5}

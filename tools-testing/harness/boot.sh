@@ -14,12 +14,12 @@ suite=${3:-$2}
 timeout=${TIMEOUT:-300}
 kimg=$OUT/$KIMAGE_PATH
 [ -f "$kimg" ] || die "no kernel at $kimg: run 'make build ARCH=$GARCH' first"
+con=$OUT/$suite.console
+res=$OUT/$suite.results
+rm -f "$con" "$res"	# never judge an earlier run's logs
 "$TOP/tools-testing/harness/make-initramfs.sh" "$GARCH" "${3:+$2}"
 
 cmdline="console=$CONSOLE isolcpus=nohz,domain,2-3 task_isolation_debug panic=-1 ti.suite=$suite ${CMDLINE_EXTRA:-}"
-con=$OUT/$suite.console
-res=$OUT/$suite.results
-rm -f "$con" "$res"
 stage "boot $GARCH: suite '$suite' (timeout ${timeout}s)"
 rc=0
 timeout --foreground -k 5 "$timeout" "${QEMU[@]}" -smp 4 -m 1024 -nographic -no-reboot \

@@ -21,7 +21,8 @@ import tempfile
 
 END_MARKER = "=== END OF RUN ==="
 TIME_PREFIX = re.compile(r"^\[\s*\d+\.\d+\]\s?")
-RESULT = re.compile(r"^(\s*)(not ok|ok) \d+ (?:- )?([^#]*?)\s*(#\s*(SKIP|TODO).*)?$", re.I)
+RESULT = re.compile(r"^(\s*)(not ok|ok)\b(?:\s+\d+)?\s*(?:-\s*)?(.*)$")
+PLAN = re.compile(r"^(\s*)1\.\.(\d+)\s*$")
 KERNEL_PROBLEMS = [
     (re.compile(r"\bWARNING: "), "kernel WARNING"),
     (re.compile(r"\bBUG: "), "kernel BUG"),
@@ -44,18 +45,30 @@ def strip(line):
 
 
 def tap_leaves(lines):
-    """(status, name) for each TAP/KTAP result that has no subtests."""
-    out, prev_indent = [], None
+    """(status, name) for each TAP/KTAP result that has no subtests, plus a
+    failure when the top-level results do not match the top-level plan."""
+    out, prev_indent, top, plan = [], None, 0, None
     for line in lines:
+        p = PLAN.match(line)
+        if p and not p.group(1):
+            plan = int(p.group(2))
         m = RESULT.match(line)
         if not m:
             continue
         indent = len(m.group(1).expandtabs())
+        top += indent == 0
+        desc, _, directive = m.group(3).partition(" #")
+        if desc.startswith("#"):
+            desc, directive = "", desc[1:]
         if prev_indent is None or prev_indent <= indent:
-            skip = m.group(5) and m.group(5).upper() == "SKIP"
-            status = "skip" if skip else ("pass" if m.group(2).lower() == "ok" else "fail")
-            out.append((status, m.group(3).strip()))
+            skip = m.group(2) == "ok" and directive.strip().upper().startswith("SKIP")
+            status = "skip" if skip else ("pass" if m.group(2) == "ok" else "fail")
+            out.append((status, desc.strip() or "(no description)"))
         prev_indent = indent
+    if out and plan is None:
+        out.append(("fail", "TAP: no 1..N plan (the suite was cut short?)"))
+    elif out and plan != top:
+        out.append(("fail", f"TAP: plan says {plan} results, {top} were printed"))
     return out
 
 
@@ -64,13 +77,15 @@ def kunit_results(console_path, kunit_py):
     if not kunit_py or not os.path.exists(kunit_py):
         return None, "kunit.py not found"
     with tempfile.NamedTemporaryFile(suffix=".json") as js:
-        proc = subprocess.run([sys.executable, kunit_py, "parse", "--json=" + js.name,
+        proc = subprocess.run([sys.executable, "-B", kunit_py, "parse", "--json=" + js.name,
                                os.path.abspath(console_path)],
                               capture_output=True, text=True)
         try:
             data = json.load(open(js.name))
         except (OSError, ValueError):
             return None, "kunit.py parse wrote no JSON:\n" + proc.stdout[-2000:]
+    if proc.returncode not in (0, 1):
+        return None, f"kunit.py parse exited with {proc.returncode}:\n" + proc.stdout[-2000:]
     results = []
 
     def walk(suite, prefix):
@@ -114,11 +129,13 @@ def main():
         if kres is None:
             checks.append(("fail", f"KUnit: {err}"))
         else:
+            passed = 0
             for status, name in kres:
                 st = {"SUCCESS": "pass", "PASS": "pass", "SKIPPED": "skip", "SKIP": "skip"}.get(status, "fail")
+                passed += st == "pass"
                 checks.append((st, f"KUnit {name}"))
-            if len(kres) < a.kunit_min:
-                checks.append(("fail", f"KUnit: {len(kres)} results, expected at least {a.kunit_min}"))
+            if passed < a.kunit_min:
+                checks.append(("fail", f"KUnit: {passed} passed, expected at least {a.kunit_min}"))
 
     leaves = tap_leaves(results)
     if not leaves:

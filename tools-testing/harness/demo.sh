@@ -6,6 +6,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:-x86_64}
+lock_workspace
 set_arch_vars "$arch"
 "$TOP/tools-testing/harness/boot.sh" "$arch" demo
 echo

@@ -5,7 +5,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-apt_pkgs=(bc bison flex libelf-dev libssl-dev cpio ccache dwarves busybox-static
+apt_pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio ccache dwarves busybox-static
 	  gcc-aarch64-linux-gnu libc6-dev-arm64-cross libclang-19-dev rsync
 	  xz-utils python3-venv python3-ply python3-git perl file)
 bpo_pkgs=(qemu-system-x86 qemu-system-arm)

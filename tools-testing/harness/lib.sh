@@ -82,3 +82,12 @@ clean_worktree() {
 	git -C "$TREE" worktree prune
 	git -C "$TREE" worktree add -q --detach "$1" v7.3.4 || die "cannot make a worktree at $1"
 }
+
+# lock_workspace: one make test/bench/demo at a time; they share build/
+# (results, worktree, guest logs).  Nested calls inherit the lock.
+lock_workspace() {
+	[ -n "${TI_WORKSPACE_LOCKED:-}" ] && return
+	exec 9>"$BUILD/.lock"
+	flock -n 9 || die "another make test, bench or demo is running in $TOP (lock: $BUILD/.lock)"
+	export TI_WORKSPACE_LOCKED=1
+}

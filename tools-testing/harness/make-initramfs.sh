@@ -20,12 +20,13 @@ esac
 file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
 	die "$busybox is not statically linked"
 
-# The guest programs: static, against the patched tree's uapi headers.
+# The guest programs: static, against the patched tree's uapi headers;
+# always rebuilt (they are small, and a header may have changed).
+rm -rf "$OUT/guest-bin"
 mkdir -p "$OUT/guest-bin"
 for c in "$TOP"/tools-testing/guest/*.c; do
 	[ -e "$c" ] || continue
 	bin=$OUT/guest-bin/$(basename "$c" .c)
-	[ "$bin" -nt "$c" ] && [ "$bin" -nt "$OUT/usr/include" ] && continue
 	"$CC_TARGET" -static -O2 -Wall -Werror -isystem "$OUT/usr/include" -o "$bin" "$c" ||
 		die "cannot build $(basename "$c") for $GARCH"
 done

@@ -30,15 +30,17 @@ check() {
 		echo "not ok $n $name"
 		sed 's/^/#   /' "$log" | tail -n 40
 		echo "${TAG:-host} 0 1 0" >> "$counts"
+		return 1
 	fi
 }
 skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; echo "${TAG:-host} 0 0 1" >> "$counts"; }
 timed() {
-	local name=$1 t=$SECONDS
+	local name=$1 t=$SECONDS rc=0
 	shift
 	stage "$name"
-	"$@"
+	"$@" || rc=$?
 	echo "--- $name: $((SECONDS - t)) s"
+	return $rc
 }
 
 series_checks() {
@@ -73,9 +75,15 @@ summary() {	# summary PREFIX P F S
 # judge ARCH SUITE KUNIT_MIN: check-run.py's verdict on one boot's logs, as
 # lines of our TAP stream (renumbered), counted for ARCH.
 judge() {
-	local line
+	local line rc=0
 	KUNIT_PY=$TREE/tools/testing/kunit/kunit.py "$H/check-run.py" --kunit-min "$3" \
-		--counts "$counts" "$1 $2" "$OUT/$2.console" "$OUT/$2.results" > "$res/$1-$2.tap"
+		--counts "$counts" "$1 $2" "$OUT/$2.console" "$OUT/$2.results" \
+		> "$res/$1-$2.tap" 2>&1 || rc=$?
+	if [ "$rc" -gt 1 ]; then	# check-run.py itself broke: that is a failure too
+		TAG=$1 check "$1 $2: check-run.py judged the logs" false
+		sed 's/^/#   /' "$res/$1-$2.tap" | tail -n 20
+		return
+	fi
 	while IFS= read -r line; do
 		case "$line" in
 		"ok "*|"not ok "*)
@@ -88,18 +96,18 @@ judge() {
 arch_run() {
 	local arch=$1 TAG=$1
 	timed "build $arch (debug)" check "$arch: debug kernel builds, every config option honoured, objtool clean" \
-		"$H/build-kernel.sh" "$arch" debug || return
+		"$H/build-kernel.sh" "$arch" debug || { summary "$arch: " $(sum "$arch"); return; }
 	set_arch_vars "$arch" debug
-	[ -f "$OUT/$KIMAGE_PATH" ] || return
 	timed "boot $arch" check "$arch: guest boots and powers off (suite smoke)" \
-		"$H/boot.sh" "$arch" debug smoke
+		"$H/boot.sh" "$arch" debug smoke || true
 	judge "$arch" smoke 1
 	timed "bench $arch (short)" check "$arch: short bench (idle, textpatch) reports a row for each stressor" \
-		env DURATION=1 STRESSORS=idle,textpatch REPORT_DIR="$res/bench" "$H/bench.sh" "$arch" debug
+		env DURATION=1 STRESSORS=idle,textpatch REPORT_DIR="$res/bench" "$H/bench.sh" "$arch" debug || true
 	judge "$arch" bench 0
 	summary "$arch: " $(sum "$arch")
 }
 
+lock_workspace
 echo "TAP version 13"
 timed "series checks" series_checks
 for arch in ${ARCHES:-x86_64 arm64}; do
@@ -107,11 +115,12 @@ for arch in ${ARCHES:-x86_64 arm64}; do
 done
 set_arch_vars x86_64 debug
 [ -f "$OUT/.config" ] &&
-	check "rustfmt: the Rust code of the tree is rustfmt-clean" kmake rustfmtcheck
+	{ check "rustfmt: the Rust code of the tree is rustfmt-clean" kmake rustfmtcheck || true; }
 timed "harness self-tests" check "harness fails loudly: bad patch, missing config option, hung guest, bad logs" \
 	"$H/tests/failure-modes.sh"
 
 read -r p f s < <(sum)
+echo "1..$n"
 echo "--- total: $((SECONDS - t_start)) s"
 summary "" "$p" "$f" "$s"
 [ "$f" = 0 ]

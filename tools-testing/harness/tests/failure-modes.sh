@@ -96,6 +96,15 @@ expect_fail "kernel WARNING" "kernel WARNING" \
 printf 'TAP version 13\nok 1 fine\n1..1\n' > "$st/nomarker.results"
 expect_fail "missing end marker" "not ok .*end marker" \
 	"$H/check-run.py" selftest "$st/good.console" "$st/nomarker.results"
+printf 'TAP version 13\nnot ok 1 diff # got 1, want 2\n1..1\n=== END OF RUN ===\n' > "$st/hash.results"
+expect_fail "not ok with a '#' comment" "not ok .*guest diff" \
+	"$H/check-run.py" selftest "$st/good.console" "$st/hash.results"
+printf 'TAP version 13\nok 1 fine\n=== END OF RUN ===\n' > "$st/noplan.results"
+expect_fail "suite cut short (no plan)" "not ok .*no 1\.\.N plan" \
+	"$H/check-run.py" selftest "$st/good.console" "$st/noplan.results"
+printf 'TAP version 13\nok 1 fine\nok 2 fine too\n1..3\n=== END OF RUN ===\n' > "$st/short.results"
+expect_fail "fewer results than planned" "not ok .*plan says 3 results, 2" \
+	"$H/check-run.py" selftest "$st/good.console" "$st/short.results"
 printf 'KTAP version 1\n1..1\n    KTAP version 1\n    # Subtest: s\n    1..1\n    not ok 1 c\nnot ok 1 s\n' > "$st/kfail.console"
 expect_fail "KUnit not ok" "not ok .*KUnit s\.c" \
 	"$H/check-run.py" selftest "$st/kfail.console" "$st/good.results"

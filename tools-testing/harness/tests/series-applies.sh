@@ -5,6 +5,9 @@
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
+dirty=$(git -C "$TREE" status --porcelain | head -n 5)
+[ -z "$dirty" ] || die "build/linux has uncommitted or untracked files, so what is built is not the series:
+$dirty"
 wt=$BUILD/wt-check
 clean_worktree "$wt"
 # shellcheck disable=SC2046
