@@ -67,6 +67,11 @@ if [ -f "$OUT/$KIMAGE_PATH" ]; then
 	expect_fail "hung guest ($GARCH)" "did not power off within 20s" \
 		env TIMEOUT=20 "$H/boot.sh" "$GARCH" debug hang
 	grep -q 'last 50 console lines' "$st/out" || { echo "FAIL: hung guest: no console tail"; bad=1; }
+	# A guest that hangs before /init is booted once more, loudly, and
+	# still fails when it hangs again (2 s is too short to reach /init).
+	expect_fail "guest hung before /init ($GARCH)" "hung before /init.*booting once more" \
+		env TIMEOUT=2 "$H/boot.sh" "$GARCH" debug smoke
+	grep -q 'did not power off within 2s' "$st/out" || { echo "FAIL: early hang: no final failure"; bad=1; }
 else
 	echo "FAIL: hung guest: no debug kernel built to boot"; bad=1
 fi
