@@ -8,6 +8,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 H=$TOP/tools-testing/harness
 
+lock_workspace	# before anything in build/ is touched
 res=$BUILD/results
 rm -rf "$res"
 mkdir -p "$res"
@@ -108,7 +109,6 @@ arch_run() {
 	summary "$arch: " $(sum "$arch")
 }
 
-lock_workspace
 echo "TAP version 13"
 timed "series checks" series_checks
 for arch in ${ARCHES:-x86_64 arm64}; do
