@@ -11,7 +11,9 @@
  *   fork        fork/exit churn: thread stacks are vmalloc'ed and vfree'd
  *   timer       many short nanosleeps (hrtimer traffic)
  *   lru         mlock/munlock of fresh pages (lru_add_drain_all())
- *   membarrier  MEMBARRIER_CMD_GLOBAL (an RCU grace period each)
+ *   membarrier  MEMBARRIER_CMD_GLOBAL_EXPEDITED, registered (IPIs to CPUs
+ *               running registered tasks; MEMBARRIER_CMD_GLOBAL is refused
+ *               with EINVAL when nohz_full is on)
  */
 #define _GNU_SOURCE
 #include <linux/membarrier.h>
@@ -26,15 +28,22 @@
 
 #define PAGES 64
 
+/* PAGES fresh anonymous pages, each touched so that it is really mapped. */
+static char *map_touched(long len)
+{
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		exit(1);
+	memset(p, 1, len);
+	return p;
+}
+
 static void mprotect_storm(long page)
 {
 	for (;;) {
-		char *p = mmap(NULL, PAGES * page, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *p = map_touched(PAGES * page);
 
-		if (p == MAP_FAILED)
-			exit(1);
-		memset(p, 1, PAGES * page);
 		mprotect(p, PAGES * page, PROT_READ);
 		mprotect(p, PAGES * page, PROT_READ | PROT_WRITE);
 		munmap(p, PAGES * page);
@@ -64,12 +73,8 @@ static void timer_storm(void)
 static void lru_churn(long page)
 {
 	for (;;) {
-		char *p = mmap(NULL, PAGES * page, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *p = map_touched(PAGES * page);
 
-		if (p == MAP_FAILED)
-			exit(1);
-		memset(p, 1, PAGES * page);
 		mlock(p, PAGES * page);
 		munlock(p, PAGES * page);
 		munmap(p, PAGES * page);
@@ -78,8 +83,10 @@ static void lru_churn(long page)
 
 static void membarrier_storm(void)
 {
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED, 0, 0))
+		exit(1);
 	for (;;)
-		if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, 0))
 			exit(1);
 }
 
