@@ -20,7 +20,7 @@ series=${SERIES:-$TOP/patches/series}
 [ "$tree" = "$TREE" ] && "$TOP/tools-testing/harness/base-tree.sh"
 [ -d "$tree/.git" ] || [ -f "$tree/.git" ] || die "no git tree at $tree"
 
-mapfile -t files < <(grep -v '^[[:space:]]*#' "$series" | grep -v '^[[:space:]]*$' || true)
+mapfile -t files < <(series_files "$series")
 for f in "${files[@]}"; do
 	[ -f "$TOP/$f" ] || die "patch listed in ${series#"$TOP"/} does not exist: $f"
 done

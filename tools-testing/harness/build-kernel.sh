@@ -19,7 +19,8 @@ if [ "$flavour" = debug ]; then
 	frags+=("$TOP/kernel-config/debug.config")
 	[ -f "$TOP/kernel-config/debug-$arch.config" ] && frags+=("$TOP/kernel-config/debug-$arch.config")
 fi
-frags+=("${EXTRA_FRAGMENTS[@]}")
+read -r -a extra <<<"${EXTRA_FRAGMENTS:-}"	# space-separated, for the harness's tests
+frags+=("${extra[@]}")
 
 mkdir -p "$OUT"
 log=$OUT/build.log

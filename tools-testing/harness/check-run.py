@@ -7,9 +7,10 @@
 CONSOLE is the serial console (the kernel's messages and KUnit's KTAP),
 RESULTS the guest suite's own output (TAP).  Prints one TAP-like line per
 finding and a closing line "LABEL: N passed, N failed[, N skipped]"; exits 1
-when anything failed.  Failures: a "not ok" in KTAP or TAP, fewer KUnit
-results than --kunit-min, any kernel WARNING/BUG/Oops/lockdep splat, a
-missing end marker.
+when anything failed.  Failures: a "not ok" in KTAP or TAP, a TAP plan
+that does not match, fewer passed KUnit tests than --kunit-min, any kernel
+WARNING/BUG/Oops/lockdep splat, a missing end marker.  (objtool warnings
+are build errors: OBJTOOL_WERROR, and build-kernel.sh checks its log.)
 """
 import argparse
 import json
@@ -35,7 +36,6 @@ KERNEL_PROBLEMS = [
                 r"suspicious RCU usage|DEBUG_LOCKS_WARN_ON|INFO: lockdep is turned off"),
      "lockdep splat"),
     (re.compile(r"UBSAN: |KASAN: |KCSAN: "), "sanitizer report"),
-    (re.compile(r"objtool: .*warning|warning: objtool"), "objtool warning"),
     (re.compile(r"rcu: INFO: .*stall"), "RCU stall"),
 ]
 

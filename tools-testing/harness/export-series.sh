@@ -56,8 +56,7 @@ done
 
 # Drop the files of the old series, then write the new ones.
 if [ -f "$dest/patches/series" ]; then
-	{ grep -v '^[[:space:]]*#' "$dest/patches/series" | grep -v '^[[:space:]]*$' || true; } |
-		while read -r old; do rm -f "$dest/$old"; done
+	series_files "$dest/patches/series" | while read -r old; do rm -f "$dest/$old"; done
 fi
 i=0
 for p in "$tmp"/[0-9][0-9][0-9][0-9]-*.patch; do

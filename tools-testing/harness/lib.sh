@@ -12,9 +12,10 @@ die()   { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 warn()  { printf 'WARNING: %s\n' "$*" >&2; }
 stage() { printf '==> [%s] %s\n' "$(date +%T)" "$*"; }
 
-# The patch files of the series, in order, as paths relative to $TOP.
+# series_files [SERIES]: the patch files of a series file (default
+# patches/series), in order, as paths relative to $TOP.
 series_files() {
-	grep -v '^[[:space:]]*#' "$TOP/patches/series" | grep -v '^[[:space:]]*$' || true
+	grep -v '^[[:space:]]*#' "${1:-$TOP/patches/series}" | grep -v '^[[:space:]]*$' || true
 }
 
 # set_arch_vars ARCH [FLAVOUR]: the kbuild and QEMU settings of one guest.
@@ -35,8 +36,6 @@ set_arch_vars() {
 		CONSOLE=ttyAMA0;;
 	*) die "unknown ARCH '$1' (expected x86_64 or arm64)";;
 	esac
-	: "${EXTRA_FRAGMENTS:=}"
-	[ -n "$EXTRA_FRAGMENTS" ] && read -r -a EXTRA_FRAGMENTS <<<"$EXTRA_FRAGMENTS" || EXTRA_FRAGMENTS=()
 }
 
 # kmake ARGS...: make in the kernel tree for $GARCH, out of tree in $OUT.
