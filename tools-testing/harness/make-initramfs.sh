@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # The guest's initramfs, made with the kernel's own usr/gen_init_cpio (no
-# root needed): busybox, tools-testing/guest/, and whatever static test
-# programs built from tools-testing/guest/*.c into $OUT/guest-bin.
+# root needed): busybox, tools-testing/guest/, and the static test programs
+# built from tools-testing/guest/*.c and the tree's task_isolation kselftests
+# into $OUT/guest-bin.
 #   make-initramfs.sh x86_64|arm64 [debug]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -29,6 +30,15 @@ for c in "$TOP"/tools-testing/guest/*.c; do
 	bin=$OUT/guest-bin/$(basename "$c" .c)
 	"$CC_TARGET" -static -O2 -Wall -Werror -isystem "$OUT/usr/include" -o "$bin" "$c" ||
 		die "cannot build $(basename "$c") for $GARCH"
+done
+
+# The series' kselftests, built the same way (their kselftest_harness.h
+# comes from the tree).
+for c in "$TREE"/tools/testing/selftests/task_isolation/*.c; do
+	[ -e "$c" ] || continue
+	"$CC_TARGET" -static -O2 -Wall -Werror -pthread -isystem "$OUT/usr/include" \
+		-I "$TREE/tools/testing/selftests" -o "$OUT/guest-bin/$(basename "$c" .c)" "$c" ||
+		die "cannot build selftest $(basename "$c") for $GARCH"
 done
 
 list=$OUT/initramfs.list

@@ -103,6 +103,9 @@ arch_run() {
 	timed "boot $arch" check "$arch: guest boots and powers off (suite smoke)" \
 		"$H/boot.sh" "$arch" debug smoke || true
 	judge "$arch" smoke 1
+	timed "selftests $arch" check "$arch: guest boots and powers off (suite selftests)" \
+		"$H/boot.sh" "$arch" debug selftests || true
+	judge "$arch" selftests 1
 	timed "bench $arch (short)" check "$arch: short bench (idle, textpatch) reports a row for each stressor" \
 		env DURATION=1 STRESSORS=idle,textpatch REPORT_DIR="$res/bench" "$H/bench.sh" "$arch" debug || true
 	judge "$arch" bench 0
