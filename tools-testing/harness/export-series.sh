@@ -14,13 +14,14 @@ dest=${1:-$TOP}
 [ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
 	die "$TREE has uncommitted changes: commit them first"
 
-# area_of COMMIT: the repository folder its patch belongs in (a selftest
-# patch may add its own MAINTAINERS line).
+# area_of COMMIT: the repository folder its patch belongs in; a patch's own
+# MAINTAINERS line does not move it out of its area.
 area_of() {
 	local paths
-	paths=$(git -C "$TREE" diff-tree --no-commit-id --name-only -r "$1")
+	paths=$(git -C "$TREE" diff-tree --no-commit-id --name-only -r "$1" |
+		grep -vx MAINTAINERS || true)
 	if ! grep -qv '^Documentation/' <<<"$paths"; then echo Documentation
-	elif ! grep -qvE '^tools/testing/|^MAINTAINERS$' <<<"$paths"; then echo tools-testing
+	elif ! grep -qv '^tools/testing/' <<<"$paths"; then echo tools-testing
 	elif grep -q '^arch/x86/' <<<"$paths"; then echo arch-x86
 	elif grep -q '^arch/arm64/' <<<"$paths"; then echo arch-arm64
 	elif grep -qE '^rust/|\.rs$' <<<"$paths"; then echo rust
