@@ -21,24 +21,27 @@ esac
 file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
 	die "$busybox is not statically linked"
 
-# The guest programs: static, against the patched tree's uapi headers;
-# always rebuilt (they are small, and a header may have changed).
+# The guest programs (tools-testing/guest/*.c) and the series' kselftests
+# (whose kselftest_harness.h comes from the tree): static, against the
+# patched tree's uapi headers; always rebuilt (they are small, and a header
+# may have changed).
+# build_guest_bin SRC [CFLAGS...]
+build_guest_bin() {
+	local c=$1
+	shift
+	"$CC_TARGET" -static -O2 -Wall -Werror -isystem "$OUT/usr/include" "$@" \
+		-o "$OUT/guest-bin/$(basename "$c" .c)" "$c" ||
+		die "cannot build $(basename "$c") for $GARCH"
+}
 rm -rf "$OUT/guest-bin"
 mkdir -p "$OUT/guest-bin"
 for c in "$TOP"/tools-testing/guest/*.c; do
 	[ -e "$c" ] || continue
-	bin=$OUT/guest-bin/$(basename "$c" .c)
-	"$CC_TARGET" -static -O2 -Wall -Werror -isystem "$OUT/usr/include" -o "$bin" "$c" ||
-		die "cannot build $(basename "$c") for $GARCH"
+	build_guest_bin "$c"
 done
-
-# The series' kselftests, built the same way (their kselftest_harness.h
-# comes from the tree).
 for c in "$TREE"/tools/testing/selftests/task_isolation/*.c; do
 	[ -e "$c" ] || continue
-	"$CC_TARGET" -static -O2 -Wall -Werror -pthread -isystem "$OUT/usr/include" \
-		-I "$TREE/tools/testing/selftests" -o "$OUT/guest-bin/$(basename "$c" .c)" "$c" ||
-		die "cannot build selftest $(basename "$c") for $GARCH"
+	build_guest_bin "$c" -pthread -I "$TREE/tools/testing/selftests"
 done
 
 list=$OUT/initramfs.list
