@@ -3,7 +3,7 @@
  * isol-count: count the kernel entries and interrupts a CPU takes while a
  * task spins there in user mode.
  *
- *	isol-count CPU SECONDS
+ *	isol-count [-i] [-d] CPU SECONDS
  *
  * A child pinned to CPU locks its memory and spins on a shared flag: no
  * syscall, no clock read, nothing but user-mode loads.  The parent, on
@@ -21,6 +21,16 @@
  * workqueue_execute_start; hrtimer_expire_entry; timer_expire_entry) and,
  * on any CPU, who queued a cross-CPU call for it (csd_queue_cpu callsite).
  *
+ * With -i the child also asks for task isolation (PR_TASK_ISOLATION with
+ * SIGUSR1, retried on EAGAIN) before it spins.  Each break delivers
+ * SIGUSR1, whose handler counts it by the cause in si_errno; the child
+ * then isolates again and spins on.  The window counts the breaks, and
+ * "isolate_attempts" says how many prctl() calls the first isolation took.
+ *
+ * With -d the parent disturbs CPU once, in the middle of the window: it
+ * starts a short-lived process pinned there (the scheduler's wake-up IPI
+ * is an interrupt of CPU), the everyday mistake an isolated CPU meets.
+ *
  * Output: one "key: value" per line.
  */
 #define _GNU_SOURCE
@@ -31,10 +41,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/prctl.h>
 
 #define TRACING "/sys/kernel/tracing"
 #define MAX_ROWS 64
@@ -60,11 +73,25 @@ struct irq_row {
 	unsigned long long count;
 };
 
+/* Names of PR_TASK_ISOLATION_CAUSE_* (si_errno of a break), index 0: other. */
+static const char *const cause_names[] = {
+	"other", "syscall", "exception", "interrupt", "nmi", "entry", "not-quiet",
+};
+#define NR_CAUSES (sizeof(cause_names) / sizeof(cause_names[0]))
+/* Give up on a CPU that stays busy (EAGAIN) for this many prctl() calls. */
+#define MAX_ATTEMPTS 100000
+
 struct shared {
 	volatile int ready;
 	volatile int stop;
+	volatile int error;		/* errno of a failed isolation */
+	volatile long attempts;		/* prctl() calls of the first isolation */
 	volatile unsigned long long spins;
+	volatile long breaks;
+	volatile long cause[NR_CAUSES];
 };
+
+static struct shared *sh;
 
 static void die(const char *what)
 {
@@ -97,6 +124,73 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* SIGUSR1: isolation broke; count it by cause.  Runs not isolated. */
+static void on_break(int sig, siginfo_t *si, void *uc)
+{
+	unsigned int c = si->si_code == SI_KERNEL ? (unsigned int)si->si_errno : 0;
+
+	sh->cause[c < NR_CAUSES ? c : 0]++;
+	sh->breaks++;
+}
+
+/* Isolate the calling task; return the prctl() calls it took, or -errno. */
+static long isolate(void)
+{
+	long n;
+
+	for (n = 1; n <= MAX_ATTEMPTS && !sh->stop; n++) {
+		if (!prctl(PR_TASK_ISOLATION, PR_TASK_ISOLATION_ENABLE |
+			   PR_TASK_ISOLATION_SET_SIG(SIGUSR1), 0, 0, 0))
+			return n;
+		if (errno != EAGAIN)
+			return -errno;
+	}
+	return sh->stop ? n : -EAGAIN;
+}
+
+/* The child of -i: isolated spinning, isolating again after each break. */
+static void spin_isolated(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_break, .sa_flags = SA_SIGINFO };
+	long n, seen = 0;
+
+	if (sigaction(SIGUSR1, &sa, NULL))
+		die("sigaction");
+	n = isolate();
+	if (n < 0) {
+		sh->error = -n;
+		_exit(1);
+	}
+	sh->attempts = n;
+	sh->ready = 1;
+	while (!sh->stop) {
+		while (!sh->stop && sh->breaks == seen)
+			sh->spins++;
+		seen = sh->breaks;
+		n = sh->stop ? 0 : isolate();
+		if (n < 0) {
+			sh->error = -n;
+			break;
+		}
+	}
+	_exit(0);	/* exit_group() keeps isolation: no break */
+}
+
+/* -d: run a process on CPU for a moment; wait for it to end. */
+static void disturb(int cpu)
+{
+	pid_t p = fork();
+
+	if (p < 0)
+		die("fork");
+	if (p == 0) {
+		pin(cpu);
+		_exit(0);
+	}
+	if (waitpid(p, NULL, 0) < 0)
+		die("waitpid");
 }
 
 /* The CPU column of every /proc/interrupts row. */
@@ -218,14 +312,21 @@ int main(int argc, char **argv)
 {
 	struct irq_row before[MAX_ROWS], after[MAX_ROWS];
 	struct cause causes[MAX_CAUSES];
-	struct shared *sh;
-	int cpu, secs, nrows, status, ncauses = 0;
-	long entries;
+	long entries, breaks0, cause0[NR_CAUSES];
+	int cpu, secs, nrows, status, ncauses = 0, isolated = 0, disturbing = 0;
 	double t0, t1;
 	pid_t child;
 
+	for (; argc > 1 && argv[1][0] == '-'; argc--, argv++) {
+		if (!strcmp(argv[1], "-i"))
+			isolated = 1;
+		else if (!strcmp(argv[1], "-d"))
+			disturbing = 1;
+		else
+			break;
+	}
 	if (argc != 3 || atoi(argv[2]) <= 0) {
-		fprintf(stderr, "usage: isol-count CPU SECONDS\n");
+		fprintf(stderr, "usage: isol-count [-i] [-d] CPU SECONDS\n");
 		return 2;
 	}
 	cpu = atoi(argv[1]);
@@ -255,6 +356,8 @@ int main(int argc, char **argv)
 		pin(cpu);
 		if (mlockall(MCL_CURRENT | MCL_FUTURE))
 			die("mlockall");
+		if (isolated)
+			spin_isolated();
 		sh->ready = 1;
 		while (!sh->stop)
 			sh->spins++;
@@ -262,22 +365,46 @@ int main(int argc, char **argv)
 	}
 	/* The parent measures from anywhere but CPU. */
 	pin(cpu == 0 ? 1 : 0);
-	while (!sh->ready)
+	while (!sh->ready) {
+		if (waitpid(child, &status, WNOHANG) == child) {
+			errno = sh->error;
+			die(errno ? "prctl(PR_TASK_ISOLATION)" : "spinning child");
+		}
 		usleep(10000);
+	}
 	sleep(SETTLE_SECONDS);
 
 	nrows = read_irqs(cpu, before);
+	breaks0 = sh->breaks;
+	for (unsigned int i = 0; i < NR_CAUSES; i++)
+		cause0[i] = sh->cause[i];
 	t0 = now();
-	sleep(secs);
+	if (disturbing) {
+		sleep(secs / 2);
+		disturb(cpu);
+		sleep(secs - secs / 2);
+	} else {
+		sleep(secs);
+	}
 	t1 = now();
 	read_irqs(cpu, after);
 
 	sh->stop = 1;
 	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status))
 		die("spinning child");
+	errno = sh->error;
+	if (errno)
+		die("prctl(PR_TASK_ISOLATION) after a break");
 	write_file(TRACING "/tracing_on", "0");
 
 	printf("cpu: %d\nseconds: %d\nspins: %llu\n", cpu, secs, sh->spins);
+	if (isolated) {
+		printf("isolate_attempts: %ld\n", sh->attempts);
+		printf("breaks: %ld\n", sh->breaks - breaks0);
+		for (unsigned int i = 0; i < NR_CAUSES; i++)
+			if (sh->cause[i] != cause0[i])
+				printf("break %s: %ld\n", cause_names[i], sh->cause[i] - cause0[i]);
+	}
 	entries = scan_trace(cpu, t0, t1, causes, &ncauses);
 	printf("kernel_entries: %ld\n", entries);
 	for (int i = 0; i < nrows; i++)
