@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Bench suite: for each stressor, run it on the housekeeping CPUs (0-1)
-# while isol-count measures isolated CPU 2 for ti.duration= seconds.
-# Prints "bench: STRESSOR: KEY: VALUE" lines for the host's report, and a
-# TAP line per stressor.
+# while isol-count measures isolated CPU 2 for ti.duration= seconds, twice:
+# a task spinning with nohz_full only, then one with task isolation (which
+# isolates again after each break).  Prints "bench: STRESSOR: KEY: VALUE"
+# lines for the host's report (the second run's keys start with "ti "),
+# and a TAP line per stressor.
 # ti.stressors=a,b,... picks stressors (default: all of them).
 dur=$(sed -n 's/.*ti\.duration=\([0-9]*\).*/\1/p' /proc/cmdline)
 list=$(sed -n 's/.*ti\.stressors=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
@@ -49,8 +51,10 @@ for s in $list; do
 		echo "not ok $n bench $s"
 		continue
 	fi
-	if /guest/isol-count 2 "$dur" > /tmp/count 2>&1; then
+	if /guest/isol-count 2 "$dur" > /tmp/count 2>&1 &&
+	   /guest/isol-count -i 2 "$dur" > /tmp/count-ti 2>&1; then
 		sed "s/^/bench: $s: /" /tmp/count
+		sed "s/^/bench: $s: ti /" /tmp/count-ti
 		# A stressor that died early would make its row look quiet.
 		if jobs | grep -qv Running; then
 			echo "bench: $s: error: a stressor stopped early: $(jobs | grep -v Running | head -n 1)"
@@ -59,7 +63,7 @@ for s in $list; do
 			echo "ok $n bench $s"
 		fi
 	else
-		echo "bench: $s: error: $(tail -n 1 /tmp/count)"
+		echo "bench: $s: error: $(tail -q -n 1 /tmp/count /tmp/count-ti 2>/dev/null | grep isol-count | head -n 1)"
 		echo "not ok $n bench $s"
 	fi
 	pids=$(jobs -p)

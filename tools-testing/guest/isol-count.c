@@ -25,7 +25,9 @@
  * SIGUSR1, retried on EAGAIN) before it spins.  Each break delivers
  * SIGUSR1, whose handler counts it by the cause in si_errno; the child
  * then isolates again and spins on.  The window counts the breaks, and
- * "isolate_attempts" says how many prctl() calls the first isolation took.
+ * "isolate_attempts" says how many prctl() calls the first isolation took,
+ * "prctl_calls" how many the isolations in the window took (each one is a
+ * kernel entry, counted in kernel_entries too).
  *
  * With -d the parent disturbs CPU once, in the middle of the window: it
  * starts a short-lived process pinned there (the scheduler's wake-up IPI
@@ -88,6 +90,7 @@ struct shared {
 	volatile long attempts;		/* prctl() calls of the first isolation */
 	volatile unsigned long long spins;
 	volatile long breaks;
+	volatile long prctls;		/* every prctl(PR_TASK_ISOLATION) call */
 	volatile long cause[NR_CAUSES];
 };
 
@@ -141,6 +144,7 @@ static long isolate(void)
 	long n;
 
 	for (n = 1; n <= MAX_ATTEMPTS && !sh->stop; n++) {
+		sh->prctls++;
 		if (!prctl(PR_TASK_ISOLATION, PR_TASK_ISOLATION_ENABLE |
 			   PR_TASK_ISOLATION_SET_SIG(SIGUSR1), 0, 0, 0))
 			return n;
@@ -312,7 +316,7 @@ int main(int argc, char **argv)
 {
 	struct irq_row before[MAX_ROWS], after[MAX_ROWS];
 	struct cause causes[MAX_CAUSES];
-	long entries, breaks0, cause0[NR_CAUSES];
+	long entries, breaks0, prctls0, cause0[NR_CAUSES];
 	int cpu, secs, nrows, status, ncauses = 0, isolated = 0, disturbing = 0;
 	double t0, t1;
 	pid_t child;
@@ -376,6 +380,7 @@ int main(int argc, char **argv)
 
 	nrows = read_irqs(cpu, before);
 	breaks0 = sh->breaks;
+	prctls0 = sh->prctls;
 	for (unsigned int i = 0; i < NR_CAUSES; i++)
 		cause0[i] = sh->cause[i];
 	t0 = now();
@@ -401,6 +406,7 @@ int main(int argc, char **argv)
 	if (isolated) {
 		printf("isolate_attempts: %ld\n", sh->attempts);
 		printf("breaks: %ld\n", sh->breaks - breaks0);
+		printf("prctl_calls: %ld\n", sh->prctls - prctls0);
 		for (unsigned int i = 0; i < NR_CAUSES; i++)
 			if (sh->cause[i] != cause0[i])
 				printf("break %s: %ld\n", cause_names[i], sh->cause[i] - cause0[i]);
