@@ -11,7 +11,8 @@ wt=$BUILD/wt-check
 "$TOP/tools-testing/harness/make-mbox.sh" "$mbox" >/dev/null
 trap 'rm -f "$mbox"' EXIT
 total=$(series_files | wc -l)
-grep -q "^Subject: \[PATCH 0/$total\] " "$mbox" || die "no [PATCH 0/$total] cover letter in the mbox"
+# git format-patch pads the numbers to the width of the total (00/10).
+grep -q "^Subject: \[PATCH 0*0/$total\] " "$mbox" || die "no [PATCH 0/$total] cover letter in the mbox"
 [ "$(grep -c "^Subject: \[PATCH [0-9]*/$total\] " "$mbox")" = $((total + 1)) ] ||
 	die "the mbox does not have $((total + 1)) [PATCH n/$total] messages"
 want=$(git -C "$TREE" rev-parse HEAD^{tree})
