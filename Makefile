@@ -7,13 +7,14 @@
 #   make build ARCH=arm64 [DEBUG=1]
 #   make boot ARCH=x86_64 SUITE=smoke [DEBUG=1]
 #   make bench ARCH=x86_64 [DURATION=5] [STRESSORS=idle,textpatch]
+#   make fastpath ARCH=x86_64   entry code size, CONFIG_TASK_ISOLATION=y vs n
 
 ARCH ?= x86_64
 SUITE ?= smoke
 H := tools-testing/harness
 FLAVOUR := $(if $(filter 1 y yes,$(DEBUG)),debug)
 
-.PHONY: all deps base tree ensure-tree export mbox build boot demo bench test clean distclean
+.PHONY: all deps base tree ensure-tree export mbox build boot demo bench fastpath test clean distclean
 
 all: demo
 
@@ -49,11 +50,14 @@ demo: build
 bench: build
 	@$(H)/bench.sh $(ARCH)
 
+fastpath: ensure-tree
+	@$(H)/fastpath-cost.sh $(ARCH)
+
 test: ensure-tree
 	@$(H)/run-tests.sh
 
 clean:
-	rm -rf build/x86_64 build/x86_64-debug build/arm64 build/arm64-debug build/results
+	rm -rf build/x86_64 build/x86_64-debug build/x86_64-noti build/arm64 build/arm64-debug build/arm64-noti build/results
 
 distclean:
 	rm -rf build

@@ -47,12 +47,20 @@ kmake() {
 }
 
 # check_config CONFIG FRAGMENT...: every option the fragments set must be set
-# the same way in CONFIG; name each one that is not.
+# the same way in CONFIG; name each one that is not.  As in merge_config.sh,
+# a later fragment overrides an earlier one.
 check_config() {
-	local cfg=$1 frag line opt val bad=0
+	local cfg=$1 frag line opt val bad=0 later
 	shift
 	for frag in "$@"; do
+		shift
 		while IFS= read -r line; do
+			case "$line" in
+			CONFIG_*=*|"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%%[= ]*}
+				for later in "$@"; do
+					grep -qE "^$opt=|^# $opt is not set" "$later" && continue 2
+				done;;
+			esac
 			case "$line" in
 			CONFIG_*=*) opt=${line%%=*}; val=${line#*=}
 				grep -qxF "$opt=$val" "$cfg" || {

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make fastpath: what the series adds to the entry and exit code every task
+# runs.  Builds the non-debug kernel with CONFIG_TASK_ISOLATION=y (the usual
+# build/ARCH) and =n (build/ARCH-noti), counts the instructions of the
+# syscall, exception and interrupt entry functions in each vmlinux with
+# objdump, and writes the table to REPORT_DIR/fastpath-ARCH.md
+# (default Documentation/results).
+#   fastpath-cost.sh x86_64|arm64
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+H=$TOP/tools-testing/harness
+
+arch=${1:?usage: fastpath-cost.sh x86_64|arm64}
+lock_workspace
+set_arch_vars "$arch"
+case "$arch" in
+x86_64)	objdump=objdump
+	funcs="do_syscall_64 irqentry_enter irqentry_exit irqentry_nmi_enter exc_page_fault sysvec_call_function_single";;
+arm64)	objdump=aarch64-linux-gnu-objdump
+	funcs="el0t_64_sync_handler el0_svc do_el0_svc el0_da el0_interrupt irqentry_nmi_enter";;
+esac
+command -v "$objdump" >/dev/null || die "$objdump not found: run 'make deps'"
+dir=${REPORT_DIR:-$TOP/Documentation/results}
+mkdir -p "$dir"
+
+"$H/build-kernel.sh" "$arch"
+y=$OUT/vmlinux
+OUT_DIR=$BUILD/$arch-noti EXTRA_FRAGMENTS=$TOP/kernel-config/no-task-isolation.config \
+	"$H/build-kernel.sh" "$arch"
+n=$BUILD/$arch-noti/vmlinux
+
+# count VMLINUX FUNC: instructions in FUNC (inlined callees included).
+count() {
+	local c
+	c=$("$objdump" -d --no-show-raw-insn --disassemble="$2" "$1" | grep -cE '^ *[0-9a-f]+:[[:space:]]') || true
+	[ "$c" -gt 0 ] || die "no function $2 in ${1#"$TOP"/}"
+	echo "$c"
+}
+
+out=$dir/fastpath-$arch.md
+{
+	echo "# Entry code size with and without task isolation, $arch"
+	echo
+	echo "Measured $(date +%F) with \`make fastpath ARCH=$arch\`: instructions per function"
+	echo "(\`$objdump -d\`, inlined callees included) in the non-debug guest kernel with"
+	echo "\`CONFIG_TASK_ISOLATION=n\` and \`=y\`.  These are static sizes: the added"
+	echo "instructions are mostly the isolated task's out-of-line path.  A task that is"
+	echo "not isolated runs, per syscall, two static branches (on entry in"
+	echo "\`enter_from_user_mode()\`, on exit in \`exit_to_user_mode()\`), each followed"
+	echo "by a bit test of its own syscall work when the key is on (nohz_full CPUs"
+	echo "exist); its syscall-entry work test is the existing one, with one more bit"
+	echo "in the constant mask."
+	if grep -q '^CONFIG_JUMP_LABEL=y' "$OUT/.config"; then
+		echo "Static branches are jump labels here: a NOP while the key is off."
+	else
+		echo "The guest kernel has no \`CONFIG_JUMP_LABEL\` (tinyconfig), so each static"
+		echo "branch here is a load and a test of the key; with jump labels, as in"
+		echo "distribution kernels, it is a NOP while the key is off."
+	fi
+	echo
+	echo "| function | =n | =y | added |"
+	echo "|---|---|---|---|"
+	for f in $funcs; do
+		a=$(count "$n" "$f")
+		b=$(count "$y" "$f")
+		echo "| \`$f\` | $a | $b | $((b - a)) |"
+	done
+} > "$out"
+cat "$out"
