@@ -77,7 +77,13 @@ struct irq_row {
 
 /* Names of PR_TASK_ISOLATION_CAUSE_* (si_errno of a break), index 0: other. */
 static const char *const cause_names[] = {
-	"other", "syscall", "exception", "interrupt", "nmi", "entry", "not-quiet",
+	[0]					= "other",
+	[PR_TASK_ISOLATION_CAUSE_SYSCALL]	= "syscall",
+	[PR_TASK_ISOLATION_CAUSE_EXCEPTION]	= "exception",
+	[PR_TASK_ISOLATION_CAUSE_INTERRUPT]	= "interrupt",
+	[PR_TASK_ISOLATION_CAUSE_NMI]		= "nmi",
+	[PR_TASK_ISOLATION_CAUSE_ENTRY]		= "entry",
+	[PR_TASK_ISOLATION_CAUSE_NOT_QUIET]	= "not-quiet",
 };
 #define NR_CAUSES (sizeof(cause_names) / sizeof(cause_names[0]))
 /* Give up on a CPU that stays busy (EAGAIN) for this many prctl() calls. */
