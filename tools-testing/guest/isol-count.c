@@ -86,8 +86,12 @@ static const char *const cause_names[] = {
 	[PR_TASK_ISOLATION_CAUSE_NOT_QUIET]	= "not-quiet",
 };
 #define NR_CAUSES (sizeof(cause_names) / sizeof(cause_names[0]))
-/* Give up on a CPU that stays busy (EAGAIN) for this many prctl() calls. */
-#define MAX_ATTEMPTS 100000
+/*
+ * Give up on a CPU that stays busy (EAGAIN) this long.  A liveness bound,
+ * not a measurement: work a stressor left queued on the CPU (vm.stat_refresh)
+ * can keep it busy for more than 100000 calls.
+ */
+#define MAX_BUSY_SECONDS 30
 
 struct shared {
 	volatile int ready;
@@ -147,9 +151,17 @@ static void on_break(int sig, siginfo_t *si, void *uc)
 /* Isolate the calling task; return the prctl() calls it took, or -errno. */
 static long isolate(void)
 {
+	struct timespec t0, t;
 	long n;
 
-	for (n = 1; n <= MAX_ATTEMPTS && !sh->stop; n++) {
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (n = 1; !sh->stop; n++) {
+		/* Check the clock every 1024 calls: the loop stays prctl() bound. */
+		if (!(n & 1023)) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			if (t.tv_sec - t0.tv_sec > MAX_BUSY_SECONDS)
+				break;
+		}
 		sh->prctls++;
 		if (!prctl(PR_TASK_ISOLATION, PR_TASK_ISOLATION_ENABLE |
 			   PR_TASK_ISOLATION_SET_SIG(SIGUSR1), 0, 0, 0))
@@ -378,7 +390,10 @@ int main(int argc, char **argv)
 	while (!sh->ready) {
 		if (waitpid(child, &status, WNOHANG) == child) {
 			errno = sh->error;
-			die(errno ? "prctl(PR_TASK_ISOLATION)" : "spinning child");
+			die(errno == EAGAIN ?
+			    "prctl(PR_TASK_ISOLATION): CPU still busy after "
+			    "30 s of retries" :
+			    errno ? "prctl(PR_TASK_ISOLATION)" : "spinning child");
 		}
 		usleep(10000);
 	}

@@ -51,6 +51,15 @@ out=$dir/fastpath-$arch.md
 	echo "by a bit test of its own syscall work when the key is on (nohz_full CPUs"
 	echo "exist); its syscall-entry work test is the existing one, with one more bit"
 	echo "in the constant mask."
+	if [ "$arch" = x86_64 ]; then
+		echo "An exception or interrupt from user mode runs a static branch in the"
+		echo "entry code and one in the handler (which names the vector of a break),"
+		echo "each followed, when the key is on, by a test of the task's own bits."
+	else
+		echo "An exception from user mode runs one static branch in the entry code;"
+		echo "when the key is on, it reads ESR_EL1 and FAR_EL1 (the vector and address"
+		echo "of a break) and tests the task's own syscall work."
+	fi
 	if grep -q '^CONFIG_JUMP_LABEL=y' "$OUT/.config"; then
 		echo "Static branches are jump labels here: a NOP while the key is off."
 	else
