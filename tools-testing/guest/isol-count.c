@@ -92,6 +92,8 @@ static const char *const cause_names[] = {
  * can keep it busy for more than 100000 calls.
  */
 #define MAX_BUSY_SECONDS 30
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 struct shared {
 	volatile int ready;
@@ -151,17 +153,10 @@ static void on_break(int sig, siginfo_t *si, void *uc)
 /* Isolate the calling task; return the prctl() calls it took, or -errno. */
 static long isolate(void)
 {
-	struct timespec t0, t;
+	double t0 = now();
 	long n;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (n = 1; !sh->stop; n++) {
-		/* Check the clock every 1024 calls: the loop stays prctl() bound. */
-		if (!(n & 1023)) {
-			clock_gettime(CLOCK_MONOTONIC, &t);
-			if (t.tv_sec - t0.tv_sec > MAX_BUSY_SECONDS)
-				break;
-		}
+	for (n = 1; !sh->stop && now() - t0 <= MAX_BUSY_SECONDS; n++) {
 		sh->prctls++;
 		if (!prctl(PR_TASK_ISOLATION, PR_TASK_ISOLATION_ENABLE |
 			   PR_TASK_ISOLATION_SET_SIG(SIGUSR1), 0, 0, 0))
@@ -392,7 +387,7 @@ int main(int argc, char **argv)
 			errno = sh->error;
 			die(errno == EAGAIN ?
 			    "prctl(PR_TASK_ISOLATION): CPU still busy after "
-			    "30 s of retries" :
+			    STR(MAX_BUSY_SECONDS) " s of retries" :
 			    errno ? "prctl(PR_TASK_ISOLATION)" : "spinning child");
 		}
 		usleep(10000);

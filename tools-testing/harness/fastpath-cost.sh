@@ -14,11 +14,10 @@ H=$TOP/tools-testing/harness
 arch=${1:?usage: fastpath-cost.sh x86_64|arm64}
 lock_workspace
 set_arch_vars "$arch"
+objdump=${CROSS}objdump
 case "$arch" in
-x86_64)	objdump=objdump
-	funcs="do_syscall_64 irqentry_enter irqentry_exit irqentry_nmi_enter exc_page_fault sysvec_call_function_single";;
-arm64)	objdump=aarch64-linux-gnu-objdump
-	funcs="el0t_64_sync_handler el0_svc do_el0_svc el0_da el0_interrupt irqentry_nmi_enter";;
+x86_64)	funcs="do_syscall_64 irqentry_enter irqentry_exit irqentry_nmi_enter exc_page_fault sysvec_call_function_single";;
+arm64)	funcs="el0t_64_sync_handler el0_svc do_el0_svc el0_da el0_interrupt irqentry_nmi_enter";;
 esac
 command -v "$objdump" >/dev/null || die "$objdump not found: run 'make deps'"
 dir=${REPORT_DIR:-$TOP/Documentation/results}
