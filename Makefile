@@ -4,7 +4,7 @@
 #   make demo                  build x86_64, boot it isolated, run the demo
 #   make test                  everything CI runs (both arches, debug builds)
 #   make tree | export | mbox  the patch queue <-> build/linux
-#   make build ARCH=arm64 [DEBUG=1]
+#   make build ARCH=arm64 [DEBUG=1] [KCONFIG=tiny|debian|rt]
 #   make boot ARCH=x86_64 SUITE=smoke [DEBUG=1]
 #   make bench ARCH=x86_64 [DURATION=5] [STRESSORS=idle,textpatch]
 #   make fastpath ARCH=x86_64   entry code size, CONFIG_TASK_ISOLATION=y vs n
@@ -12,7 +12,11 @@
 ARCH ?= x86_64
 SUITE ?= smoke
 H := tools-testing/harness
-FLAVOUR := $(if $(filter 1 y yes,$(DEBUG)),debug)
+KCONFIG ?= tiny
+# The build flavour, build/<arch>[-FLAVOUR]: [debian|rt][-debug], or debug.
+empty :=
+FLAVOUR := $(subst $(empty) $(empty),-,$(strip $(filter-out tiny,$(KCONFIG)) \
+	$(if $(filter 1 y yes,$(DEBUG)),debug)))
 
 .PHONY: all deps base tree ensure-tree export mbox build boot demo bench fastpath test clean distclean
 
@@ -45,19 +49,19 @@ boot: build
 	@$(H)/boot.sh $(ARCH) $(FLAVOUR) $(SUITE)
 
 demo: build
-	@$(H)/demo.sh $(ARCH)
+	@$(H)/demo.sh $(ARCH) $(FLAVOUR)
 
 bench: build
-	@$(H)/bench.sh $(ARCH)
+	@$(H)/bench.sh $(ARCH) $(FLAVOUR)
 
 fastpath: ensure-tree
-	@$(H)/fastpath-cost.sh $(ARCH)
+	@$(H)/fastpath-cost.sh $(ARCH) $(FLAVOUR)
 
 test: ensure-tree
 	@$(H)/run-tests.sh
 
 clean:
-	rm -rf build/x86_64 build/x86_64-debug build/x86_64-noti build/arm64 build/arm64-debug build/arm64-noti build/results
+	rm -rf build/x86_64 build/x86_64-* build/arm64 build/arm64-* build/results
 
 distclean:
 	rm -rf build

@@ -14,24 +14,19 @@ want_sha=$(awk '{print $1}' "$pin")
 want_deb=$(awk '{print $2}' "$pin")
 
 fetch_deb() {
-	local st=$CACHE/apt-base o ver
-	mkdir -p "$st/lists/partial" "$st/cache/archives/partial"
-	echo 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main' \
-		> "$st/sources.list"
-	o=(-o Dir::Etc::sourcelist="$st/sources.list" -o Dir::Etc::sourceparts=/nonexistent
-	   -o Dir::State::Lists="$st/lists" -o Dir::Cache="$st/cache" -o APT::Sandbox::User=root)
-	apt-get "${o[@]}" update -qq || die "apt-get update for trixie-backports failed"
-	if apt-cache "${o[@]}" madison "$pkg" | awk '{print $3}' | grep -qxF "$want_ver"; then
+	local ver
+	apt_private base trixie-backports
+	if apt-cache "${APT_O[@]}" madison "$pkg" | awk '{print $3}' | grep -qxF "$want_ver"; then
 		ver=$want_ver
 	else
-		ver=$(apt-cache "${o[@]}" madison "$pkg" | awk '{print $3}' | sort -V | tail -n1)
+		ver=$(apt-cache "${APT_O[@]}" madison "$pkg" | awk '{print $3}' | sort -V | tail -n1)
 		[ -n "$ver" ] || die "$pkg is not in trixie-backports at all"
 		warn "##########################################################"
 		warn "$pkg $want_ver has left the archive; using $ver instead."
 		warn "The sha256 pin does not apply; the base is NOT 7.3.4."
 		warn "##########################################################"
 	fi
-	(cd "$CACHE" && apt-get "${o[@]}" download "$pkg=$ver") || die "apt-get download $pkg=$ver failed"
+	(cd "$CACHE" && apt-get "${APT_O[@]}" download "$pkg=$ver") || die "apt-get download $pkg=$ver failed"
 	echo "$ver"
 }
 

@@ -1,35 +1,55 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Configure and build the patched tree for one QEMU guest:
-#   build-kernel.sh x86_64|arm64 [debug]
-# The config is tinyconfig plus the fragments of kernel-config/; an option a
-# fragment asks for that does not end up in .config is an error naming it
-# (merge_config.sh drops options with unmet dependencies silently).
+#   build-kernel.sh x86_64|arm64 [FLAVOUR]
+# FLAVOUR is [debian|rt][-debug] ("debug" alone for the tiny debug guest),
+# the output directory build/<arch>[-FLAVOUR].  The tiny guests start from
+# tinyconfig; "debian" and "rt" from Debian's own configuration of the base
+# (debian-config.sh: the cloud and the rt flavour), with every module turned
+# off but those kernel-config/debian.config names.  Then the fragments of
+# kernel-config/; an option a fragment asks for that does not end up in
+# .config is an error naming it (merge_config.sh drops options with unmet
+# dependencies silently).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-arch=${1:?usage: build-kernel.sh x86_64|arm64 [debug]}
+arch=${1:?usage: build-kernel.sh x86_64|arm64 [FLAVOUR]}
 flavour=${2:-}
 set_arch_vars "$arch" "$flavour"
 [ -d "$TREE/.git" ] || die "no kernel tree at $TREE: run 'make tree' first"
+base=$(flavour_kconfig "$flavour")
 
-frags=("$TOP/kernel-config/task-isolation.config" "$TOP/kernel-config/guest-common.config"
-       "$TOP/kernel-config/qemu-$arch.config")
-if [ "$flavour" = debug ]; then
-	frags+=("$TOP/kernel-config/debug.config")
-	[ -f "$TOP/kernel-config/debug-$arch.config" ] && frags+=("$TOP/kernel-config/debug-$arch.config")
-fi
+read -r -a frags <<<"$(flavour_fragments "$arch" "$flavour")"
 read -r -a extra <<<"${EXTRA_FRAGMENTS:-}"	# space-separated, for the harness's tests
 frags+=("${extra[@]}")
 
 mkdir -p "$OUT"
 log=$OUT/build.log
 stage "build $arch${flavour:+ ($flavour)}: config in ${OUT#"$TOP"/}"
-kmake tinyconfig >"$log" 2>&1 || { tail -n 30 "$log"; die "make tinyconfig failed"; }
+if [ "$base" = tiny ]; then
+	kmake tinyconfig >"$log" 2>&1 || { tail -n 30 "$log"; die "make tinyconfig failed"; }
+else
+	dcfg=$("$TOP/tools-testing/harness/debian-config.sh" "$arch" "$base")
+	: >"$log"
+	# Debian's modules off: "=m" becomes "is not set" (debian.config
+	# turns the few the guest uses back on).
+	sed -E 's/^(CONFIG_[A-Za-z0-9_]+)=m$/# \1 is not set/' "$dcfg" > "$OUT/.config"
+fi
 (cd "$TREE" && scripts/kconfig/merge_config.sh -m -O "$OUT" "$OUT/.config" "${frags[@]}") >>"$log" 2>&1 ||
 	{ tail -n 30 "$log"; die "merge_config.sh failed"; }
 kmake olddefconfig >>"$log" 2>&1 || { tail -n 30 "$log"; die "make olddefconfig failed"; }
 check_config "$OUT/.config" "${frags[@]}"
+if [ "$base" != tiny ]; then
+	# What differs from Debian's file: all of it (config-delta.txt), and
+	# what olddefconfig alone changes with this machine's toolchain
+	# (gcc 12, not Debian's gcc 14) in config-toolchain.txt.
+	config_delta "$dcfg" "$OUT/.config" > "$OUT/config-delta.txt"
+	mkdir -p "$OUT/debian-as-is"
+	cp "$dcfg" "$OUT/debian-as-is/.config"
+	OUT=$OUT/debian-as-is kmake olddefconfig >>"$log" 2>&1 ||
+		{ tail -n 30 "$log"; die "make olddefconfig of Debian's config as it is failed"; }
+	config_delta "$dcfg" "$OUT/debian-as-is/.config" | grep -v '^(and ' > "$OUT/config-toolchain.txt" || true
+fi
 [ "${CONFIG_ONLY:-0}" = 1 ] && exit 0
 
 if ! grep -q '^CONFIG_RUST=y' "$OUT/.config"; then
@@ -37,12 +57,41 @@ if ! grep -q '^CONFIG_RUST=y' "$OUT/.config"; then
 fi
 
 stage "build $arch${flavour:+ ($flavour)}: $KIMAGE (log: ${log#"$TOP"/})"
-if ! kmake -j"$(nproc)" "$KIMAGE" headers >>"$log" 2>&1; then
+targets=("$KIMAGE" headers)
+grep -q '^CONFIG_MODULES=y' "$OUT/.config" && targets+=(modules)
+if ! kmake -j"$(nproc)" "${targets[@]}" >>"$log" 2>&1; then
 	grep -E 'error|Error|warning:' "$log" | tail -n 40 >&2
 	tail -n 20 "$log" >&2
 	die "kernel build failed for $arch${flavour:+ ($flavour)}; see $log"
 fi
-if grep -E '(^|: )warning: objtool:|objtool: .*warning' "$log" >&2; then
-	die "objtool warnings in the $arch build (see above)"
+# objtool warnings fail the build: every one in a tiny guest, and in a
+# debian or rt guest those in files the series touches (Debian's code
+# built with gcc 12 is not the series' to fix; the others are shown).
+if grep -E '(^|: )warning: objtool:|objtool: .*warning' "$log" > "$OUT/objtool.log"; then
+	if [ "$base" = tiny ]; then
+		cat "$OUT/objtool.log" >&2
+		die "objtool warnings in the $arch build (see above)"
+	fi
+	# A warning is the series' when its object is built from a file the
+	# series touches, or (vmlinux.o: noinstr validation) when its function
+	# is named in one.
+	mapfile -t touched < <(git -C "$TREE" diff --name-only v7.3.4 HEAD)
+	bad=0
+	while IFS= read -r w; do
+		obj=${w%%:*}
+		fn=$(sed -nE 's/.*objtool: ([A-Za-z0-9_.]+)(\+0x[0-9a-f]+)?: .*/\1/p' <<<"$w")
+		if printf '%s\n' "${touched[@]}" | grep -qxE "${obj%.o}\.(c|S)" ||
+		   { [ -n "$fn" ] && git -C "$TREE" grep -qw -e "$fn" HEAD -- "${touched[@]}"; }; then
+			echo "$w" >&2; bad=1
+		else
+			warn "objtool, not the series' code: $w"
+		fi
+	done < "$OUT/objtool.log"
+	[ "$bad" = 0 ] || die "objtool warnings in files of the series in the $arch build (see above)"
+fi
+rm -rf "$OUT/modules"
+if grep -q '^CONFIG_MODULES=y' "$OUT/.config"; then
+	kmake INSTALL_MOD_PATH="$OUT/modules" INSTALL_MOD_STRIP=1 modules_install >>"$log" 2>&1 ||
+		{ tail -n 20 "$log" >&2; die "make modules_install failed for $arch${flavour:+ ($flavour)}"; }
 fi
 stage "build $arch${flavour:+ ($flavour)}: done, $(du -h "$OUT/$KIMAGE_PATH" | cut -f1) $KIMAGE_PATH"

@@ -34,7 +34,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 need=$(missing_pkgs "${apt_pkgs[@]}" "${bpo_pkgs[@]}")
 if [ -n "$need" ]; then
 	if [ ! -f "$bpo_list" ]; then
-		echo 'deb http://deb.debian.org/debian bookworm-backports main' |
+		echo "deb $(debian_mirror) bookworm-backports main" |
 			as_root tee "$bpo_list" >/dev/null
 	fi
 	stage "deps: apt-get install $(echo $need)"
@@ -70,14 +70,11 @@ fi
 # (never installed), through a private apt state so the host's apt is untouched.
 if [ ! -x "$CACHE/arm64/bin/busybox" ]; then
 	stage "deps: busybox-static (arm64)"
-	st=$CACHE/apt-arm64
-	mkdir -p "$st/lists/partial" "$st/cache/archives/partial" "$CACHE/arm64"
-	o=(-o APT::Architecture=arm64 -o APT::Architectures=arm64
-	   -o Dir::State::Lists="$st/lists" -o Dir::Cache="$st/cache" -o APT::Sandbox::User=root)
-	apt-get "${o[@]}" update -qq || die "apt-get update (arm64 state) failed"
-	(cd "$st" && apt-get "${o[@]}" download busybox-static) ||
+	apt_private arm64 bookworm arm64
+	mkdir -p "$CACHE/arm64"
+	(cd "$CACHE/apt-arm64" && apt-get "${APT_O[@]}" download busybox-static) ||
 		die "apt-get download busybox-static:arm64 failed"
-	dpkg-deb -x "$st"/busybox-static_*_arm64.deb "$CACHE/arm64"
+	dpkg-deb -x "$CACHE"/apt-arm64/busybox-static_*_arm64.deb "$CACHE/arm64"
 	[ -x "$CACHE/arm64/bin/busybox" ] || die "no bin/busybox in busybox-static:arm64"
 fi
 

@@ -5,15 +5,19 @@
 # build/ARCH) and =n (build/ARCH-noti), counts the instructions of the
 # syscall, exception and interrupt entry functions in each vmlinux with
 # objdump, and writes the table to REPORT_DIR/fastpath-ARCH.md
-# (default Documentation/results).
-#   fastpath-cost.sh x86_64|arm64
+# (default Documentation/results).  With KCONFIG=debian or rt (FLAVOUR
+# debian|rt), Debian's configuration: build/ARCH-FLAVOUR and
+# build/ARCH-FLAVOUR-noti, fastpath-ARCH-FLAVOUR.md.
+#   fastpath-cost.sh x86_64|arm64 [FLAVOUR]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 H=$TOP/tools-testing/harness
 
-arch=${1:?usage: fastpath-cost.sh x86_64|arm64}
+arch=${1:?usage: fastpath-cost.sh x86_64|arm64 [FLAVOUR]}
+flavour=${2:-}
+flavour_debug "$flavour" && die "make fastpath measures the non-debug kernels (no DEBUG=1)"
 lock_workspace
-set_arch_vars "$arch"
+set_arch_vars "$arch" "$flavour"
 objdump=${CROSS}objdump
 case "$arch" in
 x86_64)	funcs="do_syscall_64 irqentry_enter irqentry_exit irqentry_nmi_enter exc_page_fault sysvec_call_function_single";;
@@ -23,11 +27,12 @@ command -v "$objdump" >/dev/null || die "$objdump not found: run 'make deps'"
 dir=${REPORT_DIR:-$TOP/Documentation/results}
 mkdir -p "$dir"
 
-"$H/build-kernel.sh" "$arch"
+"$H/build-kernel.sh" "$arch" "$flavour"
 y=$OUT/vmlinux
-OUT_DIR=$BUILD/$arch-noti EXTRA_FRAGMENTS=$TOP/kernel-config/no-task-isolation.config \
-	"$H/build-kernel.sh" "$arch"
-n=$BUILD/$arch-noti/vmlinux
+noti=$OUT-noti
+OUT_DIR=$noti EXTRA_FRAGMENTS=$TOP/kernel-config/no-task-isolation.config \
+	"$H/build-kernel.sh" "$arch" "$flavour"
+n=$noti/vmlinux
 
 # count VMLINUX FUNC: instructions in FUNC (inlined callees included).
 count() {
@@ -37,12 +42,12 @@ count() {
 	echo "$c"
 }
 
-out=$dir/fastpath-$arch.md
+out=$dir/fastpath-$arch${flavour:+-$flavour}.md
 {
 	echo "# Entry code size with and without task isolation, $arch"
 	echo
-	echo "Measured $(date +%F) with \`make fastpath ARCH=$arch\`: instructions per function"
-	echo "(\`$objdump -d\`, inlined callees included) in the non-debug guest kernel with"
+	echo "Measured $(date +%F) with \`make fastpath ARCH=$arch${flavour:+ KCONFIG=$flavour}\`: instructions per function"
+	echo "(\`$objdump -d\`, inlined callees included) in the non-debug ${flavour:-tiny} guest kernel with"
 	echo "\`CONFIG_TASK_ISOLATION=n\` and \`=y\`.  These are static sizes: the added"
 	echo "instructions are mostly the isolated task's out-of-line path.  A task that is"
 	echo "not isolated runs, per syscall, two static branches (on entry in"

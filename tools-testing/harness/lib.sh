@@ -98,3 +98,108 @@ lock_workspace() {
 	flock -n 9 || die "another make test, bench or demo is running in $TOP (lock: $BUILD/.lock)"
 	export TI_WORKSPACE_LOCKED=1
 }
+
+# debian_mirror: the URI of the machine's Debian archive, read from its own
+# apt configuration (a deb822 source in /etc/apt/sources.list.d/*.sources,
+# else /etc/apt/sources.list), so that no script names a host and a local
+# mirror is used where the machine has one.  The Debian archive is the
+# source that carries the release's own suite (VERSION_CODENAME of
+# /etc/os-release: bookworm, trixie, ...), not -security or a third party.
+# DEBIAN_MIRROR overrides it; APT_ETC and OS_RELEASE (for the harness's
+# self-tests) the files it reads.
+debian_mirror() {
+	[ -n "${DEBIAN_MIRROR:-}" ] && { echo "${DEBIAN_MIRROR%/}"; return; }
+	local etc=${APT_ETC:-/etc/apt} codename uri
+	codename=$(. "${OS_RELEASE:-/etc/os-release}" 2>/dev/null && echo "${VERSION_CODENAME:-}")
+	[ -n "$codename" ] || die "cannot tell the Debian release: ${OS_RELEASE:-/etc/os-release} has no VERSION_CODENAME (set DEBIAN_MIRROR)"
+	uri=$(awk -v want="$codename" '
+		function flush() {
+			if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " want " ") && uris != "" && !found) {
+				split(uris, u, " "); print u[1]; found = 1
+			}
+			types = ""; suites = ""; uris = ""
+		}
+		FNR == 1 { flush() }
+		/^[[:space:]]*#/ { next }
+		/^[[:space:]]*$/ { flush(); next }
+		tolower($1) == "types:"  { $1 = ""; types = $0 }
+		tolower($1) == "suites:" { $1 = ""; suites = $0 }
+		tolower($1) == "uris:"   { $1 = ""; uris = $0; sub(/^ +/, "", uris) }
+		END { flush() }' "$etc"/sources.list.d/*.sources 2>/dev/null)
+	if [ -z "$uri" ] && [ -f "$etc/sources.list" ]; then
+		# one-line form: deb [options] URI SUITE COMPONENT...
+		uri=$(sed -E 's/\[[^]]*\]//' "$etc/sources.list" |
+			awk -v want="$codename" '$1 == "deb" && $3 == want { print $2; exit }')
+	fi
+	[ -n "$uri" ] || die "no Debian source for '$codename' in $etc/sources.list.d/*.sources or $etc/sources.list: configure one (or set DEBIAN_MIRROR)"
+	echo "${uri%/}"
+}
+
+# apt_private NAME SUITE [ARCH]: set APT_O to the apt-get/apt-cache options
+# of a private apt state in $CACHE/apt-NAME for SUITE of the machine's
+# Debian mirror (for ARCH, default the host's), and update its lists.  The
+# host's own apt state and sources are not touched.
+apt_private() {
+	local st=$CACHE/apt-$1 suite=$2 arch=${3:-} mirror
+	mirror=$(debian_mirror) || exit 1
+	mkdir -p "$st/lists/partial" "$st/cache/archives/partial"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" \
+		> "$st/sources.list"
+	APT_O=(-o Dir::Etc::sourcelist="$st/sources.list" -o Dir::Etc::sourceparts=/nonexistent
+	       -o Dir::State::Lists="$st/lists" -o Dir::Cache="$st/cache" -o APT::Sandbox::User=root)
+	[ -n "$arch" ] && APT_O+=(-o APT::Architecture="$arch" -o APT::Architectures::="$arch")
+	apt-get "${APT_O[@]}" update -qq || die "apt-get update of $suite ($mirror${arch:+, $arch}) failed"
+}
+
+# flavour_kconfig FLAVOUR: the base configuration of a build flavour
+# ([debian|rt][-debug], or "debug"): tiny, debian or rt.
+flavour_kconfig() {
+	case "${1%-debug}" in
+	""|debug) echo tiny;;
+	debian|rt) echo "${1%-debug}";;
+	*) die "unknown flavour '$1' (KCONFIG is tiny, debian or rt)";;
+	esac
+}
+# flavour_fragments ARCH FLAVOUR: the kernel-config/ fragments of a build,
+# in merge order (a later one overrides an earlier one).
+flavour_fragments() {
+	local k=$TOP/kernel-config f
+	if [ "$(flavour_kconfig "$2")" = tiny ]; then f="$k/tiny.config"; else f="$k/debian.config"; fi
+	f="$f $k/task-isolation.config $k/guest-common.config $k/qemu-$1.config"
+	if flavour_debug "$2"; then
+		f="$f $k/debug.config"
+		[ -f "$k/debug-$1.config" ] && f="$f $k/debug-$1.config"
+		[ "$(flavour_kconfig "$2")" = tiny ] || f="$f $k/debug-full.config"
+	fi
+	echo "$f"
+}
+
+# flavour_debug FLAVOUR: true for the debug builds.
+flavour_debug() { case "$1" in debug|*-debug) return 0;; esac; return 1; }
+
+# config_delta DEBIAN_CONFIG CONFIG: every option whose value differs
+# between Debian's file and the built .config, one "OPTION: debian -> ours"
+# line each; Debian's modules that are off count as one summary line.
+config_delta() {
+	awk '
+	function val(line,   v) {
+		if (line ~ /^CONFIG_/) { v = line; sub(/^[^=]*=/, "", v); return v }
+		return "n"
+	}
+	function opt(line,   o) {
+		o = line; sub(/^# /, "", o); sub(/[= ].*/, "", o); return o
+	}
+	/^CONFIG_|^# CONFIG_.* is not set$/ {
+		if (FNR == NR) { d[opt($0)] = val($0) } else { c[opt($0)] = val($0) }
+	}
+	END {
+		for (o in d) if (!(o in c)) c[o] = "n"
+		for (o in c) if (!(o in d)) d[o] = "n"
+		for (o in d) {
+			if (d[o] == c[o]) continue
+			if (d[o] == "m" && c[o] == "n") { mods++; continue }
+			printf "%s: %s -> %s\n", o, d[o], c[o]
+		}
+		printf "(and %d options Debian builds as modules: off)\n", mods
+	}' "$1" "$2" | sort
+}

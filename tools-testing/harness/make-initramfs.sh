@@ -62,5 +62,15 @@ list=$OUT/initramfs.list
 			[ -f "$f" ] && echo "file /guest/$(basename "$f") $f 755 0 0"
 		done
 	fi
+	# The modules of the debian and rt flavours (build-kernel.sh installs
+	# them into $OUT/modules), for the guest's modprobe and insmod.
+	if [ -d "$OUT/modules/lib/modules" ]; then
+		(cd "$OUT/modules" && find lib -type d | sort) | while IFS= read -r d; do
+			echo "dir /$d 755 0 0"
+		done
+		(cd "$OUT/modules" && find lib -type f | sort) | while IFS= read -r f; do
+			echo "file /$f $OUT/modules/$f 644 0 0"
+		done
+	fi
 } > "$list"
 "$gen" "$list" | gzip -9n > "$OUT/initramfs.cpio.gz" || die "gen_init_cpio failed"

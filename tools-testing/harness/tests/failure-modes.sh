@@ -3,7 +3,8 @@
 # The harness must fail loudly, naming the problem, on each failure mode:
 # a patch that does not apply, a config option that does not survive
 # olddefconfig, a guest that never prints the end marker, and logs with a
-# failed test, a kernel warning or no end marker.
+# failed test, a kernel warning or no end marker; and no Debian source in
+# the machine's apt configuration.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 H=$TOP/tools-testing/harness
@@ -113,5 +114,22 @@ expect_fail "fewer results than planned" "not ok .*plan says 3 results, 2" \
 printf 'KTAP version 1\n1..1\n    KTAP version 1\n    # Subtest: s\n    1..1\n    not ok 1 c\nnot ok 1 s\n' > "$st/kfail.console"
 expect_fail "KUnit not ok" "not ok .*KUnit s\.c" \
 	"$H/check-run.py" selftest "$st/kfail.console" "$st/good.results"
+
+# 5. Packages come from the machine's own Debian mirror: a local one is
+#    used, and no Debian source at all is an error naming what is missing.
+apt=$st/apt
+mkdir -p "$apt/sources.list.d"
+printf 'VERSION_CODENAME=bookworm\n' > "$st/os-release"
+printf 'Types: deb\nURIs: http://security.invalid/debian-security\nSuites: bookworm-security\n\nTypes: deb\nURIs: http://mirror.invalid/debian/\nSuites: bookworm bookworm-updates\nComponents: main\n' \
+	> "$apt/sources.list.d/debian.sources"
+got=$(APT_ETC=$apt OS_RELEASE=$st/os-release bash -c ". '$H/lib.sh'; debian_mirror" 2>&1)
+if [ "$got" = http://mirror.invalid/debian ]; then
+	echo "ok: the mirror of the release's deb822 source is used: $got"
+else
+	echo "FAIL: deb822 mirror: got '$got'"; bad=1
+fi
+rm "$apt/sources.list.d/debian.sources"
+expect_fail "no Debian source configured" "no Debian source for 'bookworm' in .*sources.list" \
+	env APT_ETC="$apt" OS_RELEASE="$st/os-release" bash -c ". '$H/lib.sh'; debian_mirror"
 
 exit $bad
