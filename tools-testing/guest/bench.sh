@@ -64,10 +64,13 @@ start() {	# start STRESSOR: in the background, on the housekeeping CPUs
 		echo 'p:ti_kp vfs_read' > $tr/kprobe_events || return 1
 		taskset -c $hk sh -c "while :; do echo 1 > $tr/events/kprobes/ti_kp/enable &&
 			echo 0 > $tr/events/kprobes/ti_kp/enable || exit 1; done" & ;;
-	ftrace)		# the function tracer on and off: every traceable call site
-		# patched.  In its own instance: a tracer change resets its
-		# instance's buffer, which must not be isol-count's.
+	ftrace)		# the function tracer on and off, for the vfs_* functions:
+		# their call sites patched (all of them would take minutes per
+		# toggle under TCG, with a trace of every kernel function).
+		# In its own instance: a tracer change resets its instance's
+		# buffer, which must not be isol-count's.
 		mkdir -p $tr/instances/ti-ftrace || return 1
+		echo 'vfs_*' > $tr/instances/ti-ftrace/set_ftrace_filter || return 1
 		taskset -c $hk sh -c "while :; do echo function > $tr/instances/ti-ftrace/current_tracer &&
 			echo nop > $tr/instances/ti-ftrace/current_tracer || exit 1; done" & ;;
 	schedstats)	# a static key flipped by a sysctl

@@ -210,18 +210,31 @@ static void disturb(int cpu)
 		die("waitpid");
 }
 
-/* The CPU column of every /proc/interrupts row. */
+/*
+ * The CPU column of every /proc/interrupts row.  Only online CPUs have a
+ * column, so the header ("CPU0 CPU2 CPU3" while CPU 1 is offline) says
+ * which one is CPU's.
+ */
 static int read_irqs(int cpu, struct irq_row *rows)
 {
-	char line[4096];
-	int n = 0, ncpus = 0;
+	char line[4096], want[16];
+	int n = 0, ncpus = 0, col = -1;
 	FILE *f = fopen("/proc/interrupts", "r");
 
 	if (!f)
 		die("/proc/interrupts");
+	snprintf(want, sizeof(want), "CPU%d", cpu);
 	if (fgets(line, sizeof(line), f))
-		for (char *p = strtok(line, " \n"); p; p = strtok(NULL, " \n"))
+		for (char *p = strtok(line, " \n"); p; p = strtok(NULL, " \n")) {
+			if (!strcmp(p, want))
+				col = ncpus;
 			ncpus++;
+		}
+	if (col < 0) {
+		errno = ENODEV;
+		die("CPU column in /proc/interrupts");
+	}
+	cpu = col;
 	while (n < MAX_ROWS && fgets(line, sizeof(line), f)) {
 		char *p = line, *end;
 		unsigned long long v = 0;
