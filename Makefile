@@ -2,12 +2,13 @@
 # Task isolation for Linux 7.3.4: workspace commands.  See README.md.
 #
 #   make demo                  build x86_64, boot it isolated, run the demo
-#   make test                  everything CI runs (both arches, debug builds)
+#   make test                  everything CI runs (see tools-testing/harness/run-tests.sh)
 #   make tree | export | mbox  the patch queue <-> build/linux
 #   make build ARCH=arm64 [DEBUG=1] [KCONFIG=tiny|debian|rt]
-#   make boot ARCH=x86_64 SUITE=smoke [DEBUG=1]
-#   make bench ARCH=x86_64 [DURATION=5] [STRESSORS=idle,textpatch]
-#   make fastpath ARCH=x86_64   entry code size, CONFIG_TASK_ISOLATION=y vs n
+#   make boot ARCH=x86_64 SUITE=smoke [DEBUG=1] [KCONFIG=...]
+#   make bench ARCH=x86_64 [KCONFIG=...] [DURATION=5] [STRESSORS=idle,textpatch]
+#   make fastpath ARCH=x86_64 [KCONFIG=...]   entry code size, CONFIG_TASK_ISOLATION=y vs n
+#   KCONFIG: tiny (default), debian or rt (Debian's own configurations)
 
 ARCH ?= x86_64
 SUITE ?= smoke

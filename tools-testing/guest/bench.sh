@@ -98,6 +98,34 @@ start() {	# start STRESSOR: in the background, on the housekeeping CPUs
 	esac
 }
 
+# stop_all: stop the row's stressors, and their children (an insmod, a dd
+# in flight), then undo what they may have left behind for the next row.
+stop_all() {
+	pids=$(jobs -p)
+	for p in $pids; do
+		pkill -P "$p" 2>/dev/null
+	done
+	[ -n "$pids" ] && kill $pids 2>/dev/null
+	wait 2>/dev/null
+	pkill -x stress 2>/dev/null
+	echo 0 > $ev
+	[ -e /sys/devices/system/cpu/cpu1/online ] && echo 1 > /sys/devices/system/cpu/cpu1/online 2>/dev/null
+	if [ -e $tr/instances/ti-ftrace ]; then
+		echo nop > $tr/instances/ti-ftrace/current_tracer
+		rmdir $tr/instances/ti-ftrace
+	fi
+	if [ -e $tr/events/kprobes/ti_kp ]; then
+		echo 0 > $tr/events/kprobes/ti_kp/enable
+		echo > $tr/kprobe_events
+	fi
+	ip link del tiveth0 2>/dev/null
+	for try in 1 2 3; do
+		{ ! grep -q '^dummy ' /proc/modules 2>/dev/null || rmmod dummy 2>/dev/null; } &&
+		{ [ ! -d $cg/ti ] || rmdir $cg/ti 2>/dev/null; } && break
+		sleep 1
+	done
+}
+
 n=0
 echo "TAP version 13"
 for s in $list; do
@@ -107,6 +135,7 @@ for s in $list; do
 	if ! start "$s" > /tmp/start 2>&1; then
 		grep '^bench: ' /tmp/start || echo "bench: $s: error: the stressor did not start"
 		echo "not ok $n bench $s"
+		stop_all
 		continue
 	fi
 	if /guest/isol-count 2 "$dur" > /tmp/count 2>&1 &&
@@ -124,21 +153,6 @@ for s in $list; do
 		echo "bench: $s: error: $(tail -q -n 1 /tmp/count /tmp/count-ti 2>/dev/null | grep isol-count | head -n 1)"
 		echo "not ok $n bench $s"
 	fi
-	pids=$(jobs -p)
-	[ -n "$pids" ] && kill $pids 2>/dev/null
-	wait 2>/dev/null
-	echo 0 > $ev
-	# What a stressor may have left behind, undone for the next row.
-	[ -e /sys/devices/system/cpu/cpu1/online ] && echo 1 > /sys/devices/system/cpu/cpu1/online 2>/dev/null
-	if [ -e $tr/instances/ti-ftrace ]; then
-		echo nop > $tr/instances/ti-ftrace/current_tracer
-		rmdir $tr/instances/ti-ftrace
-	fi
-	if [ -e $tr/events/kprobes/ti_kp ]; then
-		echo 0 > $tr/events/kprobes/ti_kp/enable
-		echo > $tr/kprobe_events
-	fi
-	rmmod dummy 2>/dev/null
-	rmdir $cg/ti 2>/dev/null
+	stop_all
 done
 echo "1..$n"

@@ -16,9 +16,11 @@
 echo "TAP version 13"
 tr=/sys/kernel/tracing
 
-# mcp CPU: the machine-check poll count of CPU ("MCP:" in /proc/interrupts)
+# mcp CPU: the machine-check poll count of CPU ("MCP:" in /proc/interrupts;
+# its column is the header's "CPUn", online CPUs only)
 mcp() {
-	awk -v c=$(($1 + 2)) '$1 == "MCP:" { print $c; found = 1 } END { if (!found) print "none" }' /proc/interrupts
+	awk -v want="CPU$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == want) c = i + 1 }
+		$1 == "MCP:" && c { print $c; found = 1 } END { if (!found) print "none" }' /proc/interrupts
 }
 
 /guest/isol-count -i 2 5 > /tmp/quiet 2>&1
@@ -28,8 +30,10 @@ tap_eq "the isolated run took no kernel entry" \
 	"$(sed -n 's/^kernel_entries: //p' /tmp/quiet)" 0
 tap_eq "the isolated run had no break" "$(sed -n 's/^breaks: //p' /tmp/quiet)" 0
 attempts=$(sed -n 's/^isolate_attempts: //p' /tmp/quiet)
-tap_ok "the prctl succeeded promptly (isolate_attempts: ${attempts:-none}, at most 10)" \
-	test -n "$attempts" -a "${attempts:-0}" -le 10
+# Before the machine-check patch every call failed with EAGAIN, and
+# isol-count gave up after 30 s.  How many calls it takes is timing (the
+# tick stops some time after the task arrives), so it is shown, not bound.
+tap_ok "the prctl succeeded (isolate_attempts: ${attempts:-none})" test -n "$attempts"
 
 # x86: the poll timer, every 2 s here, is held back on CPU 2 for a 5 s
 # isolated run (no entry, no poll there) and polls CPU 2's banks once the

@@ -73,15 +73,28 @@ if grep -E '(^|: )warning: objtool:|objtool: .*warning' "$log" > "$OUT/objtool.l
 		die "objtool warnings in the $arch build (see above)"
 	fi
 	# A warning is the series' when its object is built from a file the
-	# series touches, or (vmlinux.o: noinstr validation) when its function
-	# is named in one.
+	# series touches (a Rust object: any .rs file of the series), or when
+	# a function it names (the one warned about, or the callee of a
+	# "call to X() leaves .noinstr.text") is named in one; compiler
+	# suffixes (.constprop.0, .isra.0, .cold) stripped.
 	mapfile -t touched < <(git -C "$TREE" diff --name-only v7.3.4 HEAD)
+	[ "${#touched[@]}" -gt 0 ] || touched=(/dev/null)
 	bad=0
 	while IFS= read -r w; do
 		obj=${w%%:*}
-		fn=$(sed -nE 's/.*objtool: ([A-Za-z0-9_.]+)(\+0x[0-9a-f]+)?: .*/\1/p' <<<"$w")
-		if printf '%s\n' "${touched[@]}" | grep -qxE "${obj%.o}\.(c|S)" ||
-		   { [ -n "$fn" ] && git -C "$TREE" grep -qw -e "$fn" HEAD -- "${touched[@]}"; }; then
+		mine=0
+		if printf '%s\n' "${touched[@]}" | grep -qxE "${obj%.o}\.(c|S)"; then
+			mine=1
+		elif [[ "$obj" == rust/* ]] && printf '%s\n' "${touched[@]}" | grep -q '\.rs$'; then
+			mine=1
+		else
+			for fn in $(sed -nE 's/.*objtool: ([A-Za-z0-9_.]+)(\+0x[0-9a-f]+)?: .*/\1/p' <<<"$w") \
+				  $(sed -nE 's/.*call to ([A-Za-z0-9_.]+)\(\).*/\1/p' <<<"$w"); do
+				fn=${fn%%.*}
+				[ -n "$fn" ] && git -C "$TREE" grep -qw -e "$fn" HEAD -- "${touched[@]}" && mine=1
+			done
+		fi
+		if [ "$mine" = 1 ]; then
 			echo "$w" >&2; bad=1
 		else
 			warn "objtool, not the series' code: $w"

@@ -29,7 +29,7 @@ pkg=linux-config-7.3 ver=7.3.4-1~bpo13+1
 deb=${pkg}_${ver}_$darch.deb
 pin=$(awk -v f="$deb" '$2 == f {print $1}' "$TOP/kernel-config/debian-config.sha256")
 [ -n "$pin" ] || die "no sha256 for $deb in kernel-config/debian-config.sha256"
-cfg=$CACHE/debian-config/$darch/config.${darch}_none_$dflav
+cfg=$CACHE/debian-config/$ver/$darch/config.${darch}_none_$dflav
 if [ -f "$cfg" ]; then echo "$cfg"; exit 0; fi
 
 if [ ! -f "$CACHE/$deb" ]; then

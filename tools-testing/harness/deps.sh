@@ -34,8 +34,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 need=$(missing_pkgs "${apt_pkgs[@]}" "${bpo_pkgs[@]}")
 if [ -n "$need" ]; then
 	if [ ! -f "$bpo_list" ]; then
-		echo "deb $(debian_mirror) bookworm-backports main" |
-			as_root tee "$bpo_list" >/dev/null
+		mirror=$(debian_mirror) || exit 1
+		echo "deb $mirror bookworm-backports main" | as_root tee "$bpo_list" >/dev/null
 	fi
 	stage "deps: apt-get install $(echo $need)"
 	as_root apt-get update -qq || die "apt-get update failed"

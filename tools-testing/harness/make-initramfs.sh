@@ -63,7 +63,7 @@ list=$OUT/initramfs.list
 		done
 	fi
 	# The modules of the debian and rt flavours (build-kernel.sh installs
-	# them into $OUT/modules), for the guest's modprobe and insmod.
+	# them into $OUT/modules), for insmod with their path (no depmod).
 	if [ -d "$OUT/modules/lib/modules" ]; then
 		(cd "$OUT/modules" && find lib -type d | sort) | while IFS= read -r d; do
 			echo "dir /$d 755 0 0"

@@ -122,7 +122,7 @@ mkdir -p "$apt/sources.list.d"
 printf 'VERSION_CODENAME=bookworm\n' > "$st/os-release"
 printf 'Types: deb\nURIs: http://security.invalid/debian-security\nSuites: bookworm-security\n\nTypes: deb\nURIs: http://mirror.invalid/debian/\nSuites: bookworm bookworm-updates\nComponents: main\n' \
 	> "$apt/sources.list.d/debian.sources"
-got=$(APT_ETC=$apt OS_RELEASE=$st/os-release bash -c ". '$H/lib.sh'; debian_mirror" 2>&1)
+got=$(env -u DEBIAN_MIRROR APT_ETC="$apt" OS_RELEASE="$st/os-release" bash -c ". '$H/lib.sh'; debian_mirror" 2>&1)
 if [ "$got" = http://mirror.invalid/debian ]; then
 	echo "ok: the mirror of the release's deb822 source is used: $got"
 else
@@ -130,6 +130,6 @@ else
 fi
 rm "$apt/sources.list.d/debian.sources"
 expect_fail "no Debian source configured" "no Debian source for 'bookworm' in .*sources.list" \
-	env APT_ETC="$apt" OS_RELEASE="$st/os-release" bash -c ". '$H/lib.sh'; debian_mirror"
+	env -u DEBIAN_MIRROR APT_ETC="$apt" OS_RELEASE="$st/os-release" bash -c ". '$H/lib.sh'; debian_mirror"
 
 exit $bad
