@@ -90,9 +90,10 @@ start() {	# start STRESSOR: in the background, on the housekeeping CPUs
 	compact)
 		taskset -c $hk sh -c 'while :; do echo 1 > /proc/sys/vm/compact_memory || exit 1; done' & ;;
 	all)
-		# (sh has no local variables: not "s", the caller's loop uses it)
-		for one in $basic $full; do
-			available $one && start $one
+		# every other stressor of this run at once (sh has no local
+		# variables: not "s", the caller's loop uses it)
+		for one in $list; do
+			case $one in idle|all) ;; *) available $one && start $one;; esac
 		done;;
 	*)	echo "bench: $1: error: unknown stressor"; return 1;;
 	esac

@@ -19,7 +19,9 @@
  * To name what interrupted the CPU, the window also counts, by function,
  * what ran there (csd_function_entry: the function of a cross-CPU call;
  * workqueue_execute_start; hrtimer_expire_entry; timer_expire_entry) and,
- * on any CPU, who queued a cross-CPU call for it (csd_queue_cpu callsite).
+ * on any CPU, who queued a cross-CPU call for it (csd_queue_cpu callsite),
+ * and what work other CPUs left for its next entry instead of interrupting
+ * it (task_isolation_defer: the kind, and the sender's call site).
  *
  * With -i the child also asks for task isolation (PR_TASK_ISOLATION with
  * SIGUSR1, retried on EAGAIN) before it spins.  Each break delivers
@@ -62,6 +64,7 @@ static const char *const cause_events[] = {
 	"workqueue/workqueue_execute_start",
 	"timer/hrtimer_expire_entry",
 	"timer/timer_expire_entry",
+	"task_isolation/task_isolation_defer",
 };
 
 struct cause {
@@ -333,6 +336,12 @@ static long scan_trace(int cpu, double t0, double t1, struct cause *c, int *nc)
 		else if (!strncmp(ev, "csd_queue_cpu: ", 15) && strstr(ev, target) &&
 			 (p = strstr(ev, "callsite=")))
 			add_cause(c, nc, "queued-by", p + 9);
+		else if (!strncmp(ev, "task_isolation_defer: ", 22) && strstr(ev, target)) {
+			if ((p = strstr(ev, "work=")))
+				add_cause(c, nc, "deferred", p + 5);
+			if ((p = strstr(ev, "ip=")))
+				add_cause(c, nc, "deferred-by", p + 3);
+		}
 	}
 	fclose(f);
 	return entries;

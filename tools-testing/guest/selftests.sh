@@ -13,4 +13,8 @@ if [ -z "$cpus" ]; then
 	echo "not ok 1 no CPU in $cpu/task_isolation: kernel without TASK_ISOLATION, or booted without isolcpus=nohz,domain"
 	exit 1
 fi
-exec /guest/task_isolation_test
+# ti.test=NAME[,NAME...] (boot.sh CMDLINE_EXTRA) runs only those cases.
+only=$(sed -n 's/.*ti\.test=\([^ ]*\).*/\1/p' /proc/cmdline)
+set --
+for t in $(echo "$only" | tr ',' ' '); do set -- "$@" -t "$t"; done
+exec /guest/task_isolation_test "$@"

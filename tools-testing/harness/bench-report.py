@@ -55,9 +55,14 @@ def ti_cell(ti):
     if not ti or "breaks" not in ti:
         return "no result"
     causes = ", ".join(f"{v} {k}" for k, v in sorted(ti["breaks_by_cause"].items()))
+    deferred = ", ".join(f"{v} {k[9:]}" for k, v in sorted(ti["causes"].items())
+                         if k.startswith("deferred "))
+    senders = ", ".join(f"{v} {k[12:]}" for k, v in sorted(ti["causes"].items())
+                        if k.startswith("deferred-by "))
     return (f"{ti['kernel_entries']} entries ({ti.get('prctl_calls', '?')} prctl), "
             f"{ti['breaks']} breaks"
             + (f" ({causes})" if causes else "")
+            + (f", deferred: {deferred} (by {senders})" if deferred else "")
             + f"; isolated on prctl #{ti.get('isolate_attempts', '?')}")
 
 
@@ -83,7 +88,9 @@ with open(md_out, "w") as f:
             "the first isolation took (EAGAIN until the CPU is quiet).  After each "
             "break the task takes the signal, returns from its handler and calls "
             "prctl() until it is isolated again: those entries are counted too, "
-            "and *prctl* says how many were isolation calls.\n\n")
+            "and *prctl* says how many were isolation calls.  *deferred* counts the "
+            "work other CPUs left for CPU 2's next entry instead of interrupting it "
+            "(`task_isolation_defer`: by kind, and by the sender's call site).\n\n")
     f.write("| stressor | seconds | nohz_full only: kernel entries | "
             "interrupts on CPU 2 | what ran | task isolation |\n|---|---|---|---|---|---|\n")
     for stressor, row in rows.items():

@@ -64,6 +64,21 @@ series_checks() {
 	fi
 }
 
+# The exhaustive model of the deferral protocol (loom: every interleaving
+# and every weak-memory outcome of a sender, the isolated CPU's exit and
+# entry, and NMIs); its "broken" cases must fail, or the model proves
+# nothing.
+model_checks() {
+	local m=$TOP/rust/task-isolation-model
+	check "loom model of the deferral protocol: cargo test (rust/task-isolation-model)" \
+		env CARGO_TARGET_DIR="$BUILD/model-target" \
+		cargo test --release --locked --manifest-path "$m/Cargo.toml"
+	check "loom model: rustfmt and clippy clean" \
+		env CARGO_TARGET_DIR="$BUILD/model-target" bash -c \
+		"cargo fmt --manifest-path '$m/Cargo.toml' --check &&
+		 cargo clippy --release --locked --all-targets --manifest-path '$m/Cargo.toml' -- -D warnings"
+}
+
 # sum [TAG]: "passed failed skipped" over the counts (of TAG only).
 sum() {
 	awk -v t="${1:-}" 't == "" || $1 == t {p += $2; f += $3; s += $4}
@@ -134,6 +149,7 @@ guest_run() {
 guests=${GUESTS:-"x86_64:debug arm64:debug x86_64:debian x86_64:rt"}
 echo "TAP version 13"
 timed "series checks" series_checks
+timed "protocol model" model_checks
 for g in $guests; do
 	case "$g" in
 	x86_64:*|arm64:*) ;;

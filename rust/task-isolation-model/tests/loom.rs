@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Every interleaving of the deferral protocol, run by loom.
+//!
+//! The promises checked, each for every execution loom finds:
+//! 1. A sender that deferred never has to interrupt the CPU: the CPU's
+//!    next entry flushes the work, and what the CPU runs after that entry
+//!    is the new text (or mapping).
+//! 2. Work is never lost, also when two senders defer at once or the CPU
+//!    goes round the exit/entry cycle again.
+//! 3. A sender that defers saw the CPU's quiesce (the folded counter).
+//! 4. A sender that did not defer sends an IPI, which the CPU takes in
+//!    the kernel or in user mode (a break), and no work is left in the
+//!    word of a CPU that runs in the kernel.
+//! 5. An NMI-like entry in the windows of the exit and the entry keeps
+//!    1-4.
+
+use loom::thread;
+use task_isolation_model::{Cpu, Protocol, Sender, Sent, Shared, USER, WORK_SYNC, WORK_TLB};
+
+/// One exit to user mode and one entry of the isolated CPU, against one
+/// sender of `work`; asserts promises 1, 3 and 4.
+fn one_sender(proto: Protocol, work: u32) {
+    loom::model(move || {
+        let shared = Shared::new(proto);
+        let sender = Sender::new(shared.clone());
+        let s = thread::spawn(move || {
+            sender.publish(work);
+            sender.defer(work)
+        });
+
+        let mut cpu = Cpu::new(shared.clone());
+        cpu.user_enter();
+        // user mode: no kernel code runs
+        let old = cpu.kernel_enter();
+        let sent = s.join().unwrap();
+        match sent {
+            Sent::Deferred { diff } => {
+                assert_eq!(diff, 0, "a sender deferred before the quiesce was visible");
+                assert_eq!(
+                    old & work,
+                    work,
+                    "deferred work was not flushed by the entry"
+                );
+                if work & WORK_SYNC != 0 {
+                    assert_eq!(cpu.fetched_text, 1, "the entry ran the old text");
+                }
+                if work & WORK_TLB != 0 {
+                    assert_eq!(cpu.fetched_mapping, 1, "the entry used the old mapping");
+                }
+            }
+            Sent::Ipi => {
+                assert_eq!(old & work, 0, "work deferred and sent as an IPI");
+                cpu.take_ipi(work);
+                assert_eq!(cpu.fetched_text, (work & WORK_SYNC != 0) as usize);
+            }
+        }
+        assert_eq!(
+            shared.state.load(loom::sync::atomic::Ordering::Relaxed),
+            0,
+            "work left in the word of a CPU in the kernel"
+        );
+    });
+}
+
+#[test]
+fn sync_deferred_or_sent() {
+    one_sender(Protocol::KERNEL, WORK_SYNC);
+}
+
+#[test]
+fn tlb_deferred_or_sent() {
+    one_sender(Protocol::KERNEL, WORK_TLB);
+}
+
+/// Two senders of different work at once: neither is lost (promise 2).
+#[test]
+fn two_senders_lose_nothing() {
+    two_senders(Protocol::KERNEL);
+}
+
+fn two_senders(proto: Protocol) {
+    loom::model(move || {
+        let shared = Shared::new(proto);
+        let spawn = |work: u32| {
+            let sender = Sender::new(shared.clone());
+            thread::spawn(move || {
+                sender.publish(work);
+                sender.defer(work)
+            })
+        };
+        let a = spawn(WORK_SYNC);
+        let b = spawn(WORK_TLB);
+        let mut cpu = Cpu::new(shared.clone());
+        cpu.user_enter();
+        let old = cpu.kernel_enter();
+        for (t, work) in [(a, WORK_SYNC), (b, WORK_TLB)] {
+            match t.join().unwrap() {
+                Sent::Deferred { .. } => {
+                    assert_eq!(old & work, work, "a concurrent deferral was lost")
+                }
+                Sent::Ipi => assert_eq!(old & work, 0),
+            }
+        }
+        if old & WORK_SYNC != 0 {
+            assert_eq!(cpu.fetched_text, 1);
+        }
+        if old & WORK_TLB != 0 {
+            assert_eq!(cpu.fetched_mapping, 1);
+        }
+    });
+}
+
+/// The CPU goes to user mode twice; the work is flushed by the entry that
+/// follows the deferral, and the second exit starts from a clean word
+/// (promise 2).
+#[test]
+fn two_rounds() {
+    loom::model(|| {
+        let shared = Shared::new(Protocol::KERNEL);
+        let sender = Sender::new(shared.clone());
+        let s = thread::spawn(move || {
+            sender.publish(WORK_SYNC);
+            sender.defer(WORK_SYNC)
+        });
+        let mut cpu = Cpu::new(shared.clone());
+        cpu.user_enter();
+        let first = cpu.kernel_enter();
+        cpu.user_enter();
+        let second = cpu.kernel_enter();
+        let sent = s.join().unwrap();
+        assert_eq!(first & second & WORK_SYNC, 0, "work flushed twice");
+        match sent {
+            Sent::Deferred { .. } => {
+                assert_ne!((first | second) & WORK_SYNC, 0, "deferred work lost");
+                assert_eq!(cpu.fetched_text, 1);
+            }
+            Sent::Ipi => assert_eq!((first | second) & WORK_SYNC, 0),
+        }
+    });
+}
+
+/// An NMI in the exit window (after the store, before user mode) or in
+/// the entry window (before the xchg): it clears the word and flushes,
+/// so the CPU's entry that follows finds 0, and nothing is lost
+/// (promise 5).
+#[test]
+fn nmi_in_the_windows() {
+    loom::model(|| {
+        let shared = Shared::new(Protocol::KERNEL);
+        let sender = Sender::new(shared.clone());
+        let s = thread::spawn(move || {
+            sender.publish(WORK_SYNC);
+            sender.defer(WORK_SYNC)
+        });
+        let mut cpu = Cpu::new(shared.clone());
+        cpu.user_enter();
+        let nmi = cpu.kernel_enter(); // the NMI, in the exit window
+        let entry = cpu.kernel_enter(); // the next entry
+        let sent = s.join().unwrap();
+        if let Sent::Deferred { .. } = sent {
+            assert_eq!(nmi & WORK_SYNC, WORK_SYNC, "deferred after the NMI cleared");
+            assert_eq!(entry, 0);
+            assert_eq!(cpu.fetched_text, 1);
+        }
+        assert_eq!(entry & USER, 0);
+    });
+}
+
+// The broken protocols: each must make a promise fail, which shows that
+// the checks above can fail.
+
+#[test]
+#[should_panic(expected = "the entry ran the old text")]
+fn broken_relaxed_sender_rmw_runs_old_text() {
+    let proto = Protocol {
+        sender_rmw: loom::sync::atomic::Ordering::Relaxed,
+        ..Protocol::KERNEL
+    };
+    one_sender(proto, WORK_SYNC);
+}
+
+#[test]
+#[should_panic(expected = "the entry ran the old text")]
+fn broken_relaxed_entry_rmw_runs_old_text() {
+    let proto = Protocol {
+        entry_rmw: loom::sync::atomic::Ordering::Relaxed,
+        ..Protocol::KERNEL
+    };
+    one_sender(proto, WORK_SYNC);
+}
+
+#[test]
+#[should_panic(expected = "a sender deferred before the quiesce was visible")]
+fn broken_relaxed_exit_store_misses_the_quiesce() {
+    let proto = Protocol {
+        exit_store: loom::sync::atomic::Ordering::Relaxed,
+        sender_load: loom::sync::atomic::Ordering::Relaxed,
+        sender_rmw: loom::sync::atomic::Ordering::Release,
+        ..Protocol::KERNEL
+    };
+    one_sender(proto, WORK_SYNC);
+}
+
+#[test]
+#[should_panic(expected = "a concurrent deferral was lost")]
+fn broken_plain_sender_loses_work() {
+    let proto = Protocol {
+        sender_plain: true,
+        ..Protocol::KERNEL
+    };
+    two_senders(proto);
+}
+
+#[test]
+#[should_panic(expected = "deferred work was not flushed by the entry")]
+fn broken_plain_entry_loses_work() {
+    let proto = Protocol {
+        entry_plain: true,
+        ..Protocol::KERNEL
+    };
+    one_sender(proto, WORK_SYNC);
+}
