@@ -17,6 +17,8 @@
 //! | [`Cpu::user_enter`]      | `task_isolation_user_enter()`: release store |
 //! | [`Cpu::kernel_enter`]    | `task_isolation_kernel_enter()`: xchg, flush |
 //! | [`Sender::defer`]        | `task_isolation_defer()` + slow path         |
+//! | [`Sender::skips`]        | `task_isolation_cpu_in_user()` (stat_refresh) |
+//! | [`Cpu::nmi_exit`]        | `task_isolation_user_restore()`              |
 //! | `Sender::publish`        | the sender's stores (new text, new data)     |
 //! | [`Cpu::flush`]           | `arch_task_isolation_flush()`                |
 
@@ -35,8 +37,10 @@ pub const WORK_TLB: u32 = 1 << 2;
 pub struct Protocol {
     /// `task_isolation_user_enter()`'s store.
     pub exit_store: Ordering,
-    /// `task_isolation_defer()`'s first load.
+    /// `task_isolation_defer()`'s first load (plain in the kernel).
     pub sender_load: Ordering,
+    /// `task_isolation_cpu_in_user()`'s load (acquire in the kernel).
+    pub skip_load: Ordering,
     /// `__task_isolation_defer()`'s cmpxchg (fully ordered in the kernel).
     pub sender_rmw: Ordering,
     /// `task_isolation_kernel_enter()`'s xchg (fully ordered in the kernel).
@@ -54,7 +58,8 @@ impl Protocol {
     /// for this protocol; the tests show it is enough.
     pub const KERNEL: Protocol = Protocol {
         exit_store: Ordering::Release,
-        sender_load: Ordering::Acquire,
+        sender_load: Ordering::Relaxed,
+        skip_load: Ordering::Acquire,
         sender_rmw: Ordering::AcqRel,
         entry_rmw: Ordering::AcqRel,
         sender_plain: false,
@@ -133,6 +138,12 @@ impl Cpu {
         old
     }
 
+    /// The end of an NMI that came from the exit or the entry window:
+    /// `task_isolation_user_restore()`.
+    pub fn nmi_exit(&mut self) {
+        self.shared.state.store(USER, self.shared.proto.exit_store);
+    }
+
     /// `arch_task_isolation_flush()`: a sync_core()/ISB makes the
     /// instruction stream what this CPU's loads see; a TLB flush the same
     /// for the mapping.
@@ -191,6 +202,16 @@ impl Sender {
         if work & WORK_TLB != 0 {
             self.shared.mapping.store(1, Ordering::Relaxed);
         }
+    }
+
+    /// stat_refresh's test: `Some(diff)` when the CPU runs in user mode
+    /// (it is skipped), with the counter the refresh then relies on.
+    pub fn skips(&self) -> Option<usize> {
+        let s = &self.shared;
+        if s.state.load(s.proto.skip_load) & USER == 0 {
+            return None;
+        }
+        Some(s.diff.load(Ordering::Relaxed))
     }
 
     /// `task_isolation_defer()` and `__task_isolation_defer()`.

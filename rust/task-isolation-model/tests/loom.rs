@@ -15,11 +15,15 @@
 //!    1-4.
 
 use loom::thread;
-use task_isolation_model::{Cpu, Protocol, Sender, Sent, Shared, USER, WORK_SYNC, WORK_TLB};
+use task_isolation_model::{Cpu, Protocol, Sender, Sent, Shared, WORK_SYNC, WORK_TLB};
 
 /// One exit to user mode and one entry of the isolated CPU, against one
-/// sender of `work`; asserts promises 1, 3 and 4.
+/// sender of `work`; asserts promises 1, 3 (if `quiesce`) and 4.
 fn one_sender(proto: Protocol, work: u32) {
+    sender_against_cpu(proto, work, true)
+}
+
+fn sender_against_cpu(proto: Protocol, work: u32, quiesce: bool) {
     loom::model(move || {
         let shared = Shared::new(proto);
         let sender = Sender::new(shared.clone());
@@ -35,7 +39,9 @@ fn one_sender(proto: Protocol, work: u32) {
         let sent = s.join().unwrap();
         match sent {
             Sent::Deferred { diff } => {
-                assert_eq!(diff, 0, "a sender deferred before the quiesce was visible");
+                if quiesce {
+                    assert_eq!(diff, 0, "a sender deferred before the quiesce was visible");
+                }
                 assert_eq!(
                     old & work,
                     work,
@@ -141,8 +147,8 @@ fn two_rounds() {
 
 /// An NMI in the exit window (after the store, before user mode) or in
 /// the entry window (before the xchg): it clears the word and flushes,
-/// so the CPU's entry that follows finds 0, and nothing is lost
-/// (promise 5).
+/// and its exit stores USER again; the entry that follows flushes what
+/// came after, and nothing is lost (promise 5).
 #[test]
 fn nmi_in_the_windows() {
     loom::model(|| {
@@ -155,15 +161,43 @@ fn nmi_in_the_windows() {
         let mut cpu = Cpu::new(shared.clone());
         cpu.user_enter();
         let nmi = cpu.kernel_enter(); // the NMI, in the exit window
+        cpu.nmi_exit();
         let entry = cpu.kernel_enter(); // the next entry
         let sent = s.join().unwrap();
         if let Sent::Deferred { .. } = sent {
-            assert_eq!(nmi & WORK_SYNC, WORK_SYNC, "deferred after the NMI cleared");
-            assert_eq!(entry, 0);
-            assert_eq!(cpu.fetched_text, 1);
+            assert_eq!(
+                (nmi | entry) & WORK_SYNC,
+                WORK_SYNC,
+                "deferred work lost across the NMI"
+            );
+            assert_eq!(cpu.fetched_text, 1, "old text after the NMI");
         }
-        assert_eq!(entry & USER, 0);
+        assert_eq!(
+            shared.state.load(loom::sync::atomic::Ordering::Relaxed),
+            0,
+            "work left in the word of a CPU in the kernel"
+        );
     });
+}
+
+/// stat_refresh skips the CPU only when it saw the CPU in user mode, and
+/// then reads the folded counter (promise 3, for the acquire load).
+fn skip(proto: Protocol) {
+    loom::model(move || {
+        let shared = Shared::new(proto);
+        let sender = Sender::new(shared.clone());
+        let s = thread::spawn(move || sender.skips());
+        let mut cpu = Cpu::new(shared.clone());
+        cpu.user_enter();
+        if let Some(diff) = s.join().unwrap() {
+            assert_eq!(diff, 0, "stat_refresh skipped a CPU with an unfolded diff");
+        }
+    });
+}
+
+#[test]
+fn stat_refresh_skip_sees_the_fold() {
+    skip(Protocol::KERNEL);
 }
 
 // The broken protocols: each must make a promise fail, which shows that
@@ -176,7 +210,7 @@ fn broken_relaxed_sender_rmw_runs_old_text() {
         sender_rmw: loom::sync::atomic::Ordering::Relaxed,
         ..Protocol::KERNEL
     };
-    one_sender(proto, WORK_SYNC);
+    sender_against_cpu(proto, WORK_SYNC, false);
 }
 
 #[test]
@@ -199,6 +233,16 @@ fn broken_relaxed_exit_store_misses_the_quiesce() {
         ..Protocol::KERNEL
     };
     one_sender(proto, WORK_SYNC);
+}
+
+#[test]
+#[should_panic(expected = "stat_refresh skipped a CPU with an unfolded diff")]
+fn broken_relaxed_skip_load_misses_the_fold() {
+    let proto = Protocol {
+        skip_load: loom::sync::atomic::Ordering::Relaxed,
+        ..Protocol::KERNEL
+    };
+    skip(proto);
 }
 
 #[test]
