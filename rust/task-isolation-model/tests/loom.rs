@@ -14,8 +14,19 @@
 //! 5. An NMI-like entry in the windows of the exit and the entry keeps
 //!    1-4.
 
+use loom::sync::Arc;
 use loom::thread;
 use task_isolation_model::{Cpu, Protocol, Sender, Sent, Shared, WORK_SYNC, WORK_TLB};
+
+/// A sender on another CPU: publishes `work`'s new data, then defers or
+/// asks for an IPI.
+fn spawn_sender(shared: &Arc<Shared>, work: u32) -> thread::JoinHandle<Sent> {
+    let sender = Sender::new(shared.clone());
+    thread::spawn(move || {
+        sender.publish(work);
+        sender.defer(work)
+    })
+}
 
 /// One exit to user mode and one entry of the isolated CPU, against one
 /// sender of `work`; asserts promises 1, 3 (if `quiesce`) and 4.
@@ -26,11 +37,7 @@ fn one_sender(proto: Protocol, work: u32) {
 fn sender_against_cpu(proto: Protocol, work: u32, quiesce: bool) {
     loom::model(move || {
         let shared = Shared::new(proto);
-        let sender = Sender::new(shared.clone());
-        let s = thread::spawn(move || {
-            sender.publish(work);
-            sender.defer(work)
-        });
+        let s = spawn_sender(&shared, work);
 
         let mut cpu = Cpu::new(shared.clone());
         cpu.user_enter();
@@ -87,15 +94,8 @@ fn two_senders_lose_nothing() {
 fn two_senders(proto: Protocol) {
     loom::model(move || {
         let shared = Shared::new(proto);
-        let spawn = |work: u32| {
-            let sender = Sender::new(shared.clone());
-            thread::spawn(move || {
-                sender.publish(work);
-                sender.defer(work)
-            })
-        };
-        let a = spawn(WORK_SYNC);
-        let b = spawn(WORK_TLB);
+        let a = spawn_sender(&shared, WORK_SYNC);
+        let b = spawn_sender(&shared, WORK_TLB);
         let mut cpu = Cpu::new(shared.clone());
         cpu.user_enter();
         let old = cpu.kernel_enter();
@@ -123,11 +123,7 @@ fn two_senders(proto: Protocol) {
 fn two_rounds() {
     loom::model(|| {
         let shared = Shared::new(Protocol::KERNEL);
-        let sender = Sender::new(shared.clone());
-        let s = thread::spawn(move || {
-            sender.publish(WORK_SYNC);
-            sender.defer(WORK_SYNC)
-        });
+        let s = spawn_sender(&shared, WORK_SYNC);
         let mut cpu = Cpu::new(shared.clone());
         cpu.user_enter();
         let first = cpu.kernel_enter();
@@ -153,11 +149,7 @@ fn two_rounds() {
 fn nmi_in_the_windows() {
     loom::model(|| {
         let shared = Shared::new(Protocol::KERNEL);
-        let sender = Sender::new(shared.clone());
-        let s = thread::spawn(move || {
-            sender.publish(WORK_SYNC);
-            sender.defer(WORK_SYNC)
-        });
+        let s = spawn_sender(&shared, WORK_SYNC);
         let mut cpu = Cpu::new(shared.clone());
         cpu.user_enter();
         let nmi = cpu.kernel_enter(); // the NMI, in the exit window
