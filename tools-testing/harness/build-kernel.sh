@@ -23,6 +23,14 @@ read -r -a frags <<<"$(flavour_fragments "$arch" "$flavour")"
 read -r -a extra <<<"${EXTRA_FRAGMENTS:-}"	# space-separated, for the harness's tests
 frags+=("${extra[@]}")
 
+# What a build needs on disk (measured: Documentation/results/README.md,
+# "Disk"); DISK_MIN_GB overrides it.
+if [ "${CONFIG_ONLY:-0}" = 1 ]; then need=0.1
+elif [ "$base" = tiny ]; then need=2
+elif debug_info_kept; then need=9
+else need=3
+fi
+need_disk "$OUT" "${DISK_MIN_GB:-$need}" "the $arch${flavour:+ ($flavour)} build"
 mkdir -p "$OUT"
 log=$OUT/build.log
 stage "build $arch${flavour:+ ($flavour)}: config in ${OUT#"$TOP"/}"
@@ -62,6 +70,7 @@ grep -q '^CONFIG_MODULES=y' "$OUT/.config" && targets+=(modules)
 if ! kmake -j"$(nproc)" "${targets[@]}" >>"$log" 2>&1; then
 	grep -E 'error|Error|warning:' "$log" | tail -n 40 >&2
 	tail -n 20 "$log" >&2
+	need_disk "$OUT" 0.5 "the end of the $arch${flavour:+ ($flavour)} build (it failed)"
 	die "kernel build failed for $arch${flavour:+ ($flavour)}; see $log"
 fi
 # objtool warnings fail the build: every one in a tiny guest, and in a

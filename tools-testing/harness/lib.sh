@@ -46,6 +46,17 @@ kmake() {
 		make -C "$TREE" O="$OUT" ARCH="$KARCH" ${CROSS:+CROSS_COMPILE=$CROSS} "$@"
 }
 
+# need_disk DIR GIB WHAT: fail, naming both figures, unless the filesystem
+# of DIR has GIB GiB free (a fraction is fine: 0.5).  A full disk makes
+# the linker, git or ccache fail with an error that names none of it.
+need_disk() {
+	local dir=$1 want=$2 what=$3 have
+	mkdir -p "$dir"
+	have=$(df -Pk "$dir" | awk 'NR == 2 { print $4 }')
+	awk -v h="$have" -v w="$want" 'BEGIN { exit !(h >= w * 1048576) }' && return
+	die "$what needs ${want} GiB free in ${dir#"$TOP"/}, the disk has $(awk -v h="$have" 'BEGIN { printf "%.1f", h / 1048576 }') GiB (df -h ${dir#"$TOP"/}; make clean frees build/<arch>*)"
+}
+
 # check_config CONFIG FRAGMENT...: every option the fragments set must be set
 # the same way in CONFIG; name each one that is not.  As in merge_config.sh,
 # a later fragment overrides an earlier one.
@@ -165,6 +176,7 @@ flavour_kconfig() {
 flavour_fragments() {
 	local k=$TOP/kernel-config f
 	if [ "$(flavour_kconfig "$2")" = tiny ]; then f="$k/tiny.config"; else f="$k/debian.config"; fi
+	[ "$(flavour_kconfig "$2")" = tiny ] || debug_info_kept || f="$f $k/debian-no-debug-info.config"
 	f="$f $k/task-isolation.config $k/guest-common.config $k/qemu-$1.config"
 	if flavour_debug "$2"; then
 		f="$f $k/debug.config"
@@ -173,6 +185,11 @@ flavour_fragments() {
 	fi
 	echo "$f"
 }
+
+# debug_info_kept: true when the debian and rt guests keep Debian's DWARF
+# and BTF (DEBIAN_DEBUG_INFO=1); kernel-config/debian-no-debug-info.config
+# says why they do not by default.
+debug_info_kept() { [ "${DEBIAN_DEBUG_INFO:-0}" = 1 ]; }
 
 # flavour_debug FLAVOUR: true for the debug builds.
 flavour_debug() { case "$1" in debug|*-debug) return 0;; esac; return 1; }

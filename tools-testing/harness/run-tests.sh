@@ -161,7 +161,7 @@ done
 set_arch_vars x86_64 debug
 [ -f "$OUT/.config" ] &&
 	{ check "rustfmt: the Rust code of the tree is rustfmt-clean" kmake rustfmtcheck || true; }
-timed "harness self-tests" check "harness fails loudly: bad patch, missing config option, hung guest, bad logs" \
+timed "harness self-tests" check "harness fails loudly: bad patch, missing config option, disk too small, hung guest, bad logs" \
 	"$H/tests/failure-modes.sh"
 
 read -r p f s < <(sum)

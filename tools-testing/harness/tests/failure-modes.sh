@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The harness must fail loudly, naming the problem, on each failure mode:
 # a patch that does not apply, a config option that does not survive
-# olddefconfig, a guest that never prints the end marker, and logs with a
-# failed test, a kernel warning or no end marker; and no Debian source in
-# the machine's apt configuration.
+# olddefconfig, a disk too small for a build, a guest that never prints
+# the end marker, and logs with a failed test, a kernel warning or no end
+# marker; and no Debian source in the machine's apt configuration.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 H=$TOP/tools-testing/harness
@@ -58,6 +58,12 @@ echo 'CONFIG_VIRTIO_BLK=y' > "$st/unmet.config"
 expect_fail "missing config option" "CONFIG_VIRTIO_BLK=y .*is not in .config" \
 	env OUT_DIR="$st/config" EXTRA_FRAGMENTS="$st/unmet.config" CONFIG_ONLY=1 \
 	"$H/build-kernel.sh" x86_64
+
+# 2b. A disk without room for a build is named before the build starts
+#     (a full disk fails the linker, git and ccache with errors that do
+#     not say so).
+expect_fail "disk too small for a build" "build needs 1000000 GiB free in build/selftest/disk, the disk has [0-9.]+ GiB" \
+	env OUT_DIR="$st/disk" DISK_MIN_GB=1000000 "$H/build-kernel.sh" x86_64
 
 # 3. A guest that never prints the end marker times out with its console.
 for arch in x86_64 arm64; do
