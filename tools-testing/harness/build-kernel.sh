@@ -23,8 +23,8 @@ read -r -a frags <<<"$(flavour_fragments "$arch" "$flavour")"
 read -r -a extra <<<"${EXTRA_FRAGMENTS:-}"	# space-separated, for the harness's tests
 frags+=("${extra[@]}")
 
-# What a build needs on disk (measured: Documentation/results/README.md,
-# "Disk"); DISK_MIN_GB overrides it.
+# What a build needs on disk, with room to spare (measured sizes: README.md,
+# "Build time and disk"); DISK_MIN_GB overrides it.
 if [ "${CONFIG_ONLY:-0}" = 1 ]; then need=0.1
 elif [ "$base" = tiny ]; then need=2
 elif debug_info_kept; then need=9
