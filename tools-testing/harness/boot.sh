@@ -4,8 +4,9 @@
 #   boot.sh x86_64|arm64 [debug] SUITE
 # Writes $OUT/SUITE.console (serial console: the kernel, KUnit) and
 # $OUT/SUITE.results (the suite's own output).  A guest that does not power
-# off within TIMEOUT seconds (default 300) fails the boot, with the last 50
-# console lines shown.
+# off within TIMEOUT seconds (default 300) fails the boot, with where its
+# vCPUs were (the symbol of each program counter) and the last 30 console
+# lines shown.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,13 +21,36 @@ rm -f "$con" "$res"	# never judge an earlier run's logs
 "$TOP/tools-testing/harness/make-initramfs.sh" "$GARCH" "${3:+$2}"
 
 cmdline="console=$CONSOLE isolcpus=nohz,domain,2-3 task_isolation_debug panic=-1 ti.suite=$suite ${CMDLINE_EXTRA:-}"
+# run_qemu: boot once; rc is QEMU's status, 124 when it ran past the
+# timeout.  A guest past its time is asked, through its monitor, where
+# each vCPU is (qemu-cpu-state.py, into $con.cpus) before it is stopped.
 run_qemu() {
+	local mon=$OUT/$suite.monitor start=$SECONDS pid
 	rc=0
-	timeout --foreground -k 5 "$timeout" "${QEMU[@]}" -smp 4 -m 1024 -nographic -no-reboot \
+	rm -f "$mon" "$con.cpus"
+	"${QEMU[@]}" -smp 4 -m 1024 -nographic -no-reboot \
 		-kernel "$kimg" -initrd "$OUT/initramfs.cpio.gz" -append "$cmdline" \
 		-device virtio-serial-pci -chardev file,id=results,path="$res" \
 		-device virtconsole,chardev=results \
-		</dev/null >"$con" 2>&1 || rc=$?
+		-monitor unix:"$mon",server=on,wait=off \
+		</dev/null >"$con" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ $((SECONDS - start)) -ge "$timeout" ]; then
+			"$TOP/tools-testing/harness/qemu-cpu-state.py" "$mon" "$OUT/System.map" \
+				>"$con.cpus" 2>&1 || true
+			kill "$pid" 2>/dev/null || true
+			sleep 2
+			kill -9 "$pid" 2>/dev/null || true
+			wait "$pid" 2>/dev/null || true
+			rc=124
+			rm -f "$mon"
+			return
+		fi
+		sleep 1
+	done
+	wait "$pid" || rc=$?
+	rm -f "$mon"
 }
 
 stage "boot $GARCH: suite '$suite' (timeout ${timeout}s)"
@@ -35,15 +59,20 @@ run_qemu
 # that none of the series' code has run in yet: seen once in 20-odd TCG
 # boots.  Retry that case once, loudly, keeping the hung console; a hang
 # after /init started is always a failure.
-if { [ "$rc" = 124 ] || [ "$rc" = 137 ]; } && ! grep -q 'Run /init as init process' "$con"; then
+if [ "$rc" = 124 ] && ! grep -q 'Run /init as init process' "$con"; then
 	mv "$con" "$con.hung-before-init"
-	warn "guest $GARCH hung before /init (console kept in ${con#"$TOP"/}.hung-before-init: $(tail -n 1 "$con.hung-before-init")); booting once more"
+	[ -f "$con.cpus" ] && mv "$con.cpus" "$con.hung-before-init.cpus"
+	warn "guest $GARCH hung before /init (console kept in ${con#"$TOP"/}.hung-before-init: $(tail -n 1 "$con.hung-before-init"); vCPUs: $(tr '\n' ';' < "$con.hung-before-init.cpus" 2>/dev/null)); booting once more"
 	rm -f "$res"
 	run_qemu
 fi
-if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-	echo "---- last 50 console lines ($con) ----" >&2
-	tail -n 50 "$con" >&2
+if [ "$rc" = 124 ]; then
+	# Where the vCPUs were first, and 30 console lines: make test shows
+	# the last 40 lines of a failure, CI's report the first of those.
+	echo "---- where the vCPUs were ($con.cpus) ----" >&2
+	cat "$con.cpus" >&2
+	echo "---- last 30 console lines ($con) ----" >&2
+	tail -n 30 "$con" >&2
 	die "guest $GARCH did not power off within ${timeout}s (suite '$suite')"
 fi
 [ "$rc" = 0 ] || { tail -n 50 "$con" >&2; die "qemu exited with $rc"; }

@@ -73,7 +73,10 @@ done
 if [ -f "$OUT/$KIMAGE_PATH" ]; then
 	expect_fail "hung guest ($GARCH)" "did not power off within 20s" \
 		env TIMEOUT=20 "$H/boot.sh" "$GARCH" debug hang
-	grep -q 'last 50 console lines' "$st/out" || { echo "FAIL: hung guest: no console tail"; bad=1; }
+	grep -q "last 30 console lines" "$st/out" || { echo "FAIL: hung guest: no console tail"; bad=1; }
+	# and says where each vCPU was, by kernel symbol (qemu-cpu-state.py)
+	grep -Eq '^CPU[0-9]+ (RIP|PC)=[0-9a-f]+ [A-Za-z_.]' "$st/out" ||
+		{ echo "FAIL: hung guest: no vCPU program counters"; bad=1; }
 	# A guest that hangs before /init is booted once more, loudly, and
 	# still fails when it hangs again (2 s is too short to reach /init).
 	expect_fail "guest hung before /init ($GARCH)" "hung before /init.*booting once more" \
