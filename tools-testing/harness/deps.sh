@@ -59,6 +59,14 @@ for c in rustfmt clippy; do
 	rustup component list --installed 2>/dev/null | grep -q "^$c" ||
 		rustup component add "$c" >/dev/null || die "rustup component add $c failed"
 done
+# The task-isolation library's guest programs (build-library.sh): static
+# musl binaries, and the static library the C example links, for both arches.
+for t in x86_64-unknown-linux-musl aarch64-unknown-linux-musl aarch64-unknown-linux-gnu; do
+	rustup target list --installed 2>/dev/null | grep -qx "$t" || {
+		stage "deps: rustup target add $t"
+		rustup target add "$t" >/dev/null || die "rustup target add $t failed"
+	}
+done
 
 if ! bindgen --version 2>/dev/null | grep -q '0\.72\.1'; then
 	stage "deps: cargo install bindgen-cli 0.72.1"

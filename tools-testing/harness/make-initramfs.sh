@@ -43,6 +43,8 @@ for c in "$TREE"/tools/testing/selftests/task_isolation/*.c; do
 	[ -e "$c" ] || continue
 	build_guest_bin "$c" -pthread -I "$TREE/tools/testing/selftests"
 done
+# The task-isolation library's tool and examples (the library suite).
+"$TOP/tools-testing/harness/build-library.sh" "$GARCH" "$OUT/guest-bin"
 
 list=$OUT/initramfs.list
 {

@@ -81,6 +81,20 @@ model_checks() {
 		 cargo clippy --release --locked --all-targets --manifest-path '$m/Cargo.toml' -- -D warnings"
 }
 
+# The task-isolation library (rust/userspace/task-isolation): its unit
+# tests on the host, clippy and rustfmt; its programs run in the guests
+# (suite library).
+library_checks() {
+	local m=$TOP/rust/userspace/task-isolation
+	check "task-isolation library: cargo test (rust/userspace/task-isolation)" \
+		env CARGO_TARGET_DIR="$BUILD/lib-target" \
+		cargo test --release --locked --manifest-path "$m/Cargo.toml"
+	check "task-isolation library: rustfmt and clippy clean" \
+		env CARGO_TARGET_DIR="$BUILD/lib-target" bash -c \
+		"cargo fmt --manifest-path '$m/Cargo.toml' --check &&
+		 cargo clippy --release --locked --all-targets --manifest-path '$m/Cargo.toml' -- -D warnings"
+}
+
 # sum [TAG]: "passed failed skipped" over the counts (of TAG only).
 sum() {
 	awk -v t="${1:-}" 't == "" || $1 == t {p += $2; f += $3; s += $4}
@@ -126,7 +140,7 @@ guest_run() {
 	timed "build $label" check "$label: kernel builds, every config option honoured, $clean" \
 		"$H/build-kernel.sh" "$arch" "$flavour" || { summary "$TAG: " $(sum "$TAG"); return; }
 	set_arch_vars "$arch" "$flavour"
-	local suites="smoke selftests"
+	local suites="smoke selftests library"
 	[ "$kconfig" = tiny ] || suites="$suites realkernel"
 	for suite in $suites; do
 		timed "$suite $label" check "$label: guest boots and powers off (suite $suite)" \
@@ -158,6 +172,7 @@ echo "TAP version 13"
 if [ "$host_checks" = 1 ]; then
 	timed "series checks" series_checks
 	timed "protocol model" model_checks
+	timed "library" library_checks
 fi
 for g in $guests; do
 	case "$g" in

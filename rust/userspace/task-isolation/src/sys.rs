@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+//! What sysfs and procfs say about CPUs and tasks.  Every reader takes the
+//! filesystem root, so that tests can give it a tree of their own.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The CPU directory of sysfs under `root`.
+pub fn cpu_dir(root: &Path) -> PathBuf {
+    root.join("sys/devices/system/cpu")
+}
+
+/// A CPU list as the kernel prints it ("2-3,5"; empty for none) as
+/// numbers, ascending.  `None` for anything else.
+pub fn parse_cpulist(s: &str) -> Option<Vec<usize>> {
+    let mut cpus = Vec::new();
+    let s = s.trim();
+    if s.is_empty() {
+        return Some(cpus);
+    }
+    for part in s.split(',') {
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b) = (a.parse::<usize>().ok()?, b.parse::<usize>().ok()?);
+                if a > b {
+                    return None;
+                }
+                cpus.extend(a..=b);
+            }
+            None => cpus.push(part.parse().ok()?),
+        }
+    }
+    cpus.sort_unstable();
+    cpus.dedup();
+    Some(cpus)
+}
+
+/// The CPU list in the file `path`.
+pub fn read_cpulist(path: &Path) -> io::Result<Vec<usize>> {
+    let s = fs::read_to_string(path)?;
+    parse_cpulist(&s).ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{}: not a CPU list: {:?}", path.display(), s.trim()),
+        )
+    })
+}
+
+/// A CPU list formatted as the kernel does ("2-3,5").
+pub fn format_cpulist(cpus: &[usize]) -> String {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < cpus.len() {
+        let mut j = i;
+        while j + 1 < cpus.len() && cpus[j + 1] == cpus[j] + 1 {
+            j += 1;
+        }
+        out.push(if i == j {
+            cpus[i].to_string()
+        } else {
+            format!("{}-{}", cpus[i], cpus[j])
+        });
+        i = j + 1;
+    }
+    out.join(",")
+}
+
+/// One task (thread) as `/proc/<pid>/task/<tid>/stat` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskStat {
+    /// Its thread id.
+    pub tid: i32,
+    /// Its command name.
+    pub comm: String,
+    /// Its state letter (`R` for runnable).
+    pub state: char,
+    /// The CPU it last ran on.
+    pub cpu: usize,
+}
+
+/// Parse one `stat` line.  The command name may hold spaces and
+/// parentheses: it ends at the last ')'.
+pub fn parse_stat(line: &str) -> Option<TaskStat> {
+    let open = line.find('(')?;
+    let close = line.rfind(')')?;
+    let tid = line[..open].trim().parse().ok()?;
+    let comm = line.get(open + 1..close)?.to_string();
+    let rest: Vec<&str> = line[close + 1..].split_whitespace().collect();
+    // Field 3 (state) is rest[0]; field 39 (processor) is rest[36].
+    let state = rest.first()?.chars().next()?;
+    let cpu = rest.get(36)?.parse().ok()?;
+    Some(TaskStat {
+        tid,
+        comm,
+        state,
+        cpu,
+    })
+}
+
+/// Every thread of the system that procfs under `root` lists.
+pub fn tasks(root: &Path) -> Vec<TaskStat> {
+    let mut out = Vec::new();
+    let Ok(procs) = fs::read_dir(root.join("proc")) else {
+        return out;
+    };
+    for p in procs.flatten() {
+        if !p
+            .file_name()
+            .to_string_lossy()
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+        {
+            continue;
+        }
+        let Ok(threads) = fs::read_dir(p.path().join("task")) else {
+            continue;
+        };
+        for t in threads.flatten() {
+            // A task may exit between the listing and the read.
+            if let Ok(line) = fs::read_to_string(t.path().join("stat")) {
+                out.extend(parse_stat(&line));
+            }
+        }
+    }
+    out.sort_by_key(|t| t.tid);
+    out
+}
+
+/// The functions of the hrtimers queued on `cpu`, from the text of
+/// `/proc/timer_list` (root only; `None` when it says nothing of `cpu`).
+pub fn hrtimers_on(timer_list: &str, cpu: usize) -> Option<Vec<String>> {
+    let header = format!("cpu: {cpu}");
+    let mut inside = false;
+    let mut seen = false;
+    let mut out = Vec::new();
+    for line in timer_list.lines() {
+        if line.starts_with("cpu: ") {
+            inside = line.trim_end() == header;
+            seen |= inside;
+            continue;
+        }
+        if line.starts_with("Tick Device") {
+            inside = false;
+        }
+        // " #0: <00000000b5ab6a0a>, tick_nohz_handler, S:01"
+        if inside && line.trim_start().starts_with('#') && line.contains(">, ") {
+            if let Some(f) = line.split(">, ").nth(1).and_then(|r| r.split(',').next()) {
+                out.push(f.trim().to_string());
+            }
+        }
+    }
+    seen.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpulists_parse_and_format() {
+        assert_eq!(parse_cpulist("2-3,5\n"), Some(vec![2, 3, 5]));
+        assert_eq!(parse_cpulist(""), Some(vec![]));
+        assert_eq!(parse_cpulist("\n"), Some(vec![]));
+        assert_eq!(parse_cpulist("3-2"), None);
+        assert_eq!(parse_cpulist("a"), None);
+        assert_eq!(format_cpulist(&[0, 2, 3, 4, 7]), "0,2-4,7");
+        assert_eq!(format_cpulist(&[]), "");
+    }
+
+    #[test]
+    fn stat_lines_parse_with_odd_names() {
+        // Fields 4 to 38, then 39 (processor) and two more.
+        let mut fields = vec!["0"; 35];
+        fields.extend(["2", "0", "0"]);
+        let line = format!("123 (a (b) c) R {}\n", fields.join(" "));
+        let t = parse_stat(&line).unwrap();
+        assert_eq!(
+            (t.tid, t.comm.as_str(), t.state, t.cpu),
+            (123, "a (b) c", 'R', 2)
+        );
+        assert_eq!(parse_stat("123 (x) S 1 2"), None);
+    }
+
+    #[test]
+    fn own_stat_names_the_cpu_it_runs_on() {
+        // Pinned to one CPU, the task's processor field is that CPU.
+        // SAFETY: an all-zero cpu_set_t is a valid empty set, filled by
+        // sched_getaffinity() of the calling thread.
+        let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+        // SAFETY: `set` is a valid cpu_set_t of the size passed.
+        assert_eq!(
+            unsafe { libc::sched_getaffinity(0, std::mem::size_of_val(&set), &mut set) },
+            0
+        );
+        // SAFETY: `set` was filled in; the index is in range.
+        let cpu = (0..libc::CPU_SETSIZE as usize)
+            .find(|&c| unsafe { libc::CPU_ISSET(c, &set) })
+            .unwrap();
+        let mut one: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+        // SAFETY: `one` is a valid cpu_set_t and `cpu` is in range.
+        unsafe { libc::CPU_SET(cpu, &mut one) };
+        // SAFETY: `one` is a valid cpu_set_t of the size passed.
+        assert_eq!(
+            unsafe { libc::sched_setaffinity(0, std::mem::size_of_val(&one), &one) },
+            0
+        );
+        // SAFETY: gettid() has no preconditions.
+        let tid = unsafe { libc::gettid() };
+        let line = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).unwrap();
+        let t = parse_stat(&line).unwrap();
+        assert_eq!((t.tid, t.state, t.cpu), (tid, 'R', cpu));
+    }
+
+    #[test]
+    fn timer_list_sections() {
+        let text = "\
+cpu: 1
+ clock 0:
+active timers:
+ #0: <00000000deadbeef>, tick_nohz_handler, S:01
+cpu: 2
+ clock 0:
+active timers:
+ #0: <00000000b5ab6a0a>, hrtimer_wakeup, S:01
+ # expires at 1-1 nsecs [in 1 to 1 nsecs]
+ clock 1:
+active timers:
+Tick Device: mode:     1
+ #0: <00000000b5ab6a0a>, not_this_one, S:01
+";
+        assert_eq!(
+            hrtimers_on(text, 2),
+            Some(vec!["hrtimer_wakeup".to_string()])
+        );
+        assert_eq!(
+            hrtimers_on(text, 1),
+            Some(vec!["tick_nohz_handler".to_string()])
+        );
+        assert_eq!(hrtimers_on(text, 3), None);
+    }
+}
