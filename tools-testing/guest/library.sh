@@ -93,14 +93,21 @@ for prog in spin spin-c; do
 	rc=$?
 	sed 's/^/# /' /tmp/$prog.out
 	tap_eq "$prog: with a runnable task on CPU $cpu it gives up (exit 3)" "$rc" 3
-	tap_ok "$prog: and names the task as the reason" \
-		grep -q "not quiet: CPU $cpu not quiet after 200 attempts: another runnable task on the CPU: sh (tid $hog)" /tmp/$prog.out
+	# The kernel's reason (PR_TASK_ISOLATION_GET_NOT_QUIET), then the task.
+	tap_ok "$prog: and gives the kernel's reason and the task" \
+		grep -q "not quiet: CPU $cpu not quiet after 200 attempts: the kernel says another task is runnable; another runnable task on the CPU: sh (tid $hog)" /tmp/$prog.out
 done
 /guest/task-isolation why $cpu > /tmp/why.out 2>&1
 sed 's/^/# /' /tmp/why.out
+tap_ok "task-isolation why $cpu: the kernel says another task is runnable" \
+	grep -q "^cpu$cpu: not quiet after 20 attempts: the kernel says another task is runnable" /tmp/why.out
 tap_ok "task-isolation why $cpu names the runnable task" grep -q "^cpu$cpu: runnable task sh (tid $hog)" /tmp/why.out
 kill $hog
 wait $hog 2>/dev/null
+/guest/task-isolation why $cpu > /tmp/why.out 2>&1
+sed 's/^/# /' /tmp/why.out
+tap_ok "task-isolation why $cpu on the idle CPU: a task can isolate there" \
+	grep -q "^cpu$cpu: quiet: a task can isolate there now" /tmp/why.out
 /guest/spin 1 > /tmp/spin.out 2>&1
 tap_eq "spin on housekeeping CPU 1 is refused (exit 2)" "$?" 2
 tap_ok "and says why" grep -q 'CPU 1 cannot host an isolated task: not nohz_full not domain-isolated' /tmp/spin.out

@@ -34,7 +34,7 @@ cp "$CARGO_TARGET_DIR/$musl/release/examples/spin" "$dest/spin"
 log=$dest/spin-c.link.log
 "$CC_TARGET" -static -s -O2 -Wall -Werror -I "$crate/include" -o "$dest/spin-c" \
 	"$crate/examples/spin.c" "$CARGO_TARGET_DIR/$gnu/release/libtask_isolation.a" \
-	-lpthread -ldl -lm > "$log" 2>&1 || {
+	-lpthread -lm -ldl > "$log" 2>&1 || {
 	cat "$log" >&2
 	die "cannot link the C example against libtask_isolation.a for $GARCH"
 }

@@ -66,33 +66,30 @@ series_checks() {
 	fi
 }
 
+# crate_checks NAME DIR TARGET: one userspace crate of the repository
+# (DIR, relative to it): cargo test, then rustfmt and clippy, built in
+# build/TARGET.
+crate_checks() {
+	local name=$1 m=$TOP/$2 target=$BUILD/$3
+	check "$name: cargo test ($2)" env CARGO_TARGET_DIR="$target" \
+		cargo test --release --locked --manifest-path "$m/Cargo.toml"
+	check "$name: rustfmt and clippy clean" env CARGO_TARGET_DIR="$target" bash -c \
+		"cargo fmt --manifest-path '$m/Cargo.toml' --check &&
+		 cargo clippy --release --locked --all-targets --manifest-path '$m/Cargo.toml' -- -D warnings"
+}
+
 # The exhaustive model of the deferral protocol (loom: every interleaving
 # and every weak-memory outcome of a sender, the isolated CPU's exit and
 # entry, and NMIs); its "broken" cases must fail, or the model proves
 # nothing.
 model_checks() {
-	local m=$TOP/rust/task-isolation-model
-	check "loom model of the deferral protocol: cargo test (rust/task-isolation-model)" \
-		env CARGO_TARGET_DIR="$BUILD/model-target" \
-		cargo test --release --locked --manifest-path "$m/Cargo.toml"
-	check "loom model: rustfmt and clippy clean" \
-		env CARGO_TARGET_DIR="$BUILD/model-target" bash -c \
-		"cargo fmt --manifest-path '$m/Cargo.toml' --check &&
-		 cargo clippy --release --locked --all-targets --manifest-path '$m/Cargo.toml' -- -D warnings"
+	crate_checks "loom model of the deferral protocol" rust/task-isolation-model model-target
 }
 
-# The task-isolation library (rust/userspace/task-isolation): its unit
-# tests on the host, clippy and rustfmt; its programs run in the guests
-# (suite library).
+# The task-isolation library for applications: its unit tests on the
+# host, clippy and rustfmt; its programs run in the guests (suite library).
 library_checks() {
-	local m=$TOP/rust/userspace/task-isolation
-	check "task-isolation library: cargo test (rust/userspace/task-isolation)" \
-		env CARGO_TARGET_DIR="$BUILD/lib-target" \
-		cargo test --release --locked --manifest-path "$m/Cargo.toml"
-	check "task-isolation library: rustfmt and clippy clean" \
-		env CARGO_TARGET_DIR="$BUILD/lib-target" bash -c \
-		"cargo fmt --manifest-path '$m/Cargo.toml' --check &&
-		 cargo clippy --release --locked --all-targets --manifest-path '$m/Cargo.toml' -- -D warnings"
+	crate_checks "task-isolation library" rust/userspace/task-isolation lib-target
 }
 
 # sum [TAG]: "passed failed skipped" over the counts (of TAG only).

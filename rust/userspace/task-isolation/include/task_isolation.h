@@ -2,8 +2,9 @@
 /*
  * task_isolation.h - Linux task isolation (PR_TASK_ISOLATION) for C
  * programs: the C API of the task-isolation crate.  Link with its static
- * library, libtask_isolation.a (cargo build --release), and -lpthread -ldl
- * -lm on glibc.  The kernel's side is
+ * library, libtask_isolation.a (cargo build --release), and the system
+ * libraries that `cargo rustc --lib -- --print native-static-libs` lists
+ * (glibc: -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc).  The kernel's side is
  * Documentation/userspace-api/task_isolation.rst.
  *
  * Every function may be called from any thread; isolation is a property
@@ -33,30 +34,41 @@ extern "C" {
 #define TI_NO_MLOCK	(1u << 1)	/* no mlockall(MCL_CURRENT | MCL_FUTURE) */
 
 struct ti_options {
-	int signal;		/* break signal; 0: SIGKILL */
+	int signal;		/* break signal, 0..SIGRTMAX; 0: SIGKILL */
 	unsigned int max_attempts;	/* EAGAIN retries; 0: 2000 */
 	unsigned int flags;	/* TI_NO_* */
+	unsigned int stack_kib;	/* stack to pre-fault (KiB); 0: 256 */
 };
 
 struct ti_break {
-	int cause;		/* TI_CAUSE_* */
+	int cause;		/* TI_CAUSE_*, or a newer kernel's number */
 	int detail;		/* syscall number or vector; -1: none */
 	int signal;		/* the signal that told of it */
 };
 
+/* The library (src/ffi.rs) asserts the same sizes. */
+_Static_assert(sizeof(struct ti_options) == 16, "struct ti_options");
+_Static_assert(sizeof(struct ti_break) == 12, "struct ti_break");
+
 /*
  * Isolate the calling thread on @cpu: check that the CPU can host an
  * isolated task (/sys/devices/system/cpu/task_isolation), pin the thread
- * to it, mlockall(), pre-fault 256 KiB of stack, then retry
+ * to it (with TI_NO_PIN: check that it is pinned there alone),
+ * mlockall(MCL_CURRENT | MCL_FUTURE), pre-fault the stack, then retry
  * PR_TASK_ISOLATION while the CPU is not quiet (back-off from 50 us to
- * 5 ms).  @opts may be NULL (SIGKILL, 2000 attempts).
- * Return: 0, isolated from the return to user mode on; -EINVAL for a CPU
- * that cannot host an isolated task, a kernel without task isolation,
- * unknown TI_NO_* flags or a request the kernel refuses; -EAGAIN when the
- * CPU did not become quiet; another -errno of a failed syscall.  On
- * failure, ti_last_error() says why, with what user space could see that
- * keeps the CPU busy (another runnable task, a pending signal, a queued
- * hrtimer).
+ * 5 ms).  @opts may be NULL (SIGKILL, 2000 attempts, 256 KiB of stack).
+ * The pinning and the memory locking stay after isolation ends.
+ * Return: 0, isolated from the return to user mode on; -EINVAL for a bad
+ * argument (a signal outside 0..SIGRTMAX, unknown TI_NO_* flags, a
+ * negative CPU), a CPU that cannot host an isolated task, a thread not
+ * pinned to it alone, or a request the kernel refuses; -EOPNOTSUPP on a
+ * kernel without task isolation; -EAGAIN when the CPU did not become
+ * quiet; another -errno of a failed syscall.  On failure,
+ * ti_last_error() says why; for -EAGAIN, the kernel's reason
+ * (ti_not_quiet()) and what user space sees (the runnable tasks there,
+ * the hrtimers queued there).  Not a cancellation point: a thread
+ * cancelled inside it is undefined behaviour (disable cancellation
+ * around it).
  */
 int ti_enter(int cpu, const struct ti_options *opts);
 
@@ -83,13 +95,32 @@ size_t ti_last_error(char *buf, size_t len);
  */
 int ti_decode(const siginfo_t *si, struct ti_break *out);
 
+/* Why the kernel's last check found the CPU busy (ti_not_quiet()). */
+#define TI_NOT_QUIET_TASK	1	/* another runnable task */
+#define TI_NOT_QUIET_SIGNAL	2	/* a pending signal */
+#define TI_NOT_QUIET_TICK	3	/* the tick; detail: TICK_DEP bits */
+#define TI_NOT_QUIET_TIMER	4	/* a timer due */
+
+/*
+ * Why the calling thread's last check of its CPU (its last
+ * PR_TASK_ISOLATION request, or its way back to user mode) found the CPU
+ * busy: PR_GET_TASK_ISOLATION with PR_TASK_ISOLATION_GET_NOT_QUIET, an
+ * allowed syscall.  Return: TI_NOT_QUIET_*, and its detail in *@detail
+ * unless NULL (for the tick, the PR_TASK_ISOLATION_TICK_DEP_* bits that
+ * keep it, else 0); 0 when the check found the CPU quiet; -EINVAL on a
+ * kernel without the query.
+ */
+int ti_not_quiet(int *detail);
+
 /* The name of a cause ("syscall", ..., as the trace events print it; "unknown"). */
 const char *ti_cause_name(int cause);
 
 /*
- * Install an SA_SIGINFO handler for @signal that records each break;
- * ti_take_break() and ti_breaks() read what it recorded.  Pass the same
- * signal in ti_options.signal.  Return: 0 or -errno.
+ * Install an SA_SIGINFO | SA_RESTART handler for @signal that records
+ * each break, replacing the signal's handler; ti_take_break() and
+ * ti_breaks() read what it recorded.  Pass the same signal in
+ * ti_options.signal.  The record is the process's: with several isolated
+ * threads, the last break of any of them.  Return: 0 or -errno.
  */
 int ti_install_break_handler(int signal);
 

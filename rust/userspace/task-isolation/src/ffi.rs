@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 //! The C API, declared in `include/task_isolation.h`; each function's
 //! contract is there.  Errors are negative errnos; the text of the last
-//! failed `ti_enter()` of a thread is kept for `ti_last_error()`.
+//! failed `ti_enter()` of a thread is kept for `ti_last_error()`.  Out
+//! parameters, which C may pass uninitialised, are written through their
+//! raw pointers, never through references.
 
-use crate::{Break, Cause, Error, Isolated, Options};
+use crate::{Break, Cause, Error, Isolated, NotQuiet, Options};
 use std::cell::RefCell;
 use std::ffi::{c_char, c_int, c_uint, CStr};
 
@@ -13,6 +15,7 @@ pub struct TiOptions {
     signal: c_int,
     max_attempts: c_uint,
     flags: c_uint,
+    stack_kib: c_uint,
 }
 
 /// `struct ti_break`.
@@ -23,6 +26,10 @@ pub struct TiBreak {
     signal: c_int,
 }
 
+// The header's layouts (it asserts the same sizes).
+const _: () = assert!(std::mem::size_of::<TiOptions>() == 16);
+const _: () = assert!(std::mem::size_of::<TiBreak>() == 12);
+
 const TI_NO_PIN: c_uint = 1 << 0;
 const TI_NO_MLOCK: c_uint = 1 << 1;
 
@@ -30,18 +37,33 @@ thread_local! {
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
+/// Keep `e`'s text for ti_last_error(); its negative errno.  A thread
+/// whose thread-locals are gone (a C destructor at thread exit) keeps
+/// nothing, rather than panic across the C boundary.
 fn fail(e: Error) -> c_int {
     let errno = e.errno();
-    LAST_ERROR.with(|l| *l.borrow_mut() = e.to_string());
+    let _ = LAST_ERROR.try_with(|l| *l.borrow_mut() = e.to_string());
     -errno
 }
 
-fn to_c(b: Break, out: &mut TiBreak) {
-    *out = TiBreak {
+/// Write `v` to C's `out` unless it is NULL.
+///
+/// # Safety
+///
+/// `out` is NULL or valid for writing a `T`.
+unsafe fn put<T>(out: *mut T, v: T) {
+    if !out.is_null() {
+        // SAFETY: the caller's precondition; `write` reads nothing there.
+        unsafe { out.write(v) };
+    }
+}
+
+fn to_c(b: Break) -> TiBreak {
+    TiBreak {
         cause: b.cause.number(),
         detail: b.detail,
         signal: b.signal,
-    };
+    }
 }
 
 /// # Safety
@@ -53,22 +75,18 @@ pub unsafe extern "C" fn ti_enter(cpu: c_int, opts: *const TiOptions) -> c_int {
     // SAFETY: the caller passes NULL or a valid struct ti_options.
     if let Some(c) = unsafe { opts.as_ref() } {
         if c.flags & !(TI_NO_PIN | TI_NO_MLOCK) != 0 {
-            return fail(Error::Refused {
-                flags: c.flags as u64,
-            });
+            return fail(Error::InvalidArgument("unknown TI_NO_* flag"));
         }
         o.signal = c.signal;
-        if c.max_attempts != 0 {
-            o.max_attempts = c.max_attempts;
-        }
+        o.max_attempts = c.max_attempts;
         o.pin = c.flags & TI_NO_PIN == 0;
         o.mlock = c.flags & TI_NO_MLOCK == 0;
+        if c.stack_kib != 0 {
+            o.prefault_stack = c.stack_kib as usize * 1024;
+        }
     }
     let Ok(cpu) = usize::try_from(cpu) else {
-        return fail(Error::Os {
-            call: "ti_enter: CPU",
-            errno: libc::EINVAL,
-        });
+        return fail(Error::InvalidArgument("negative CPU number"));
     };
     match Isolated::enter(cpu, &o) {
         // C has no destructor: ti_leave() leaves.
@@ -96,9 +114,7 @@ pub unsafe extern "C" fn ti_state(signal: *mut c_int) -> c_int {
     match crate::state() {
         Ok(Some(s)) => {
             // SAFETY: the caller passes NULL or a writable int.
-            if let Some(p) = unsafe { signal.as_mut() } {
-                *p = s.signal;
-            }
+            unsafe { put(signal, s.signal) };
             1
         }
         Ok(None) => 0,
@@ -111,36 +127,55 @@ pub unsafe extern "C" fn ti_state(signal: *mut c_int) -> c_int {
 /// `buf` points to `len` writable bytes (or `len` is 0).
 #[no_mangle]
 pub unsafe extern "C" fn ti_last_error(buf: *mut c_char, len: usize) -> usize {
-    LAST_ERROR.with(|l| {
-        let s = l.borrow();
+    let copy = |s: &String| {
         if len > 0 && !buf.is_null() {
             let n = s.len().min(len - 1);
             // SAFETY: the caller's buffer holds `len` bytes, and n + 1 <= len.
             unsafe {
                 std::ptr::copy_nonoverlapping(s.as_ptr(), buf.cast::<u8>(), n);
-                *buf.add(n) = 0;
+                buf.add(n).write(0);
             }
         }
         s.len()
-    })
+    };
+    LAST_ERROR.try_with(|l| copy(&l.borrow())).unwrap_or(0)
 }
 
 /// # Safety
 ///
-/// `si` points to a valid siginfo_t, `out` to a writable struct ti_break.
+/// `si` is NULL or points to a valid siginfo_t; `out` is NULL or valid
+/// for writing a struct ti_break.
 #[no_mangle]
 pub unsafe extern "C" fn ti_decode(si: *const libc::siginfo_t, out: *mut TiBreak) -> c_int {
-    // SAFETY: the caller passes valid pointers (or NULL, refused here).
-    let (Some(si), Some(out)) = (unsafe { si.as_ref() }, unsafe { out.as_mut() }) else {
+    // SAFETY: the caller passes NULL or a valid siginfo_t.
+    let Some(si) = (unsafe { si.as_ref() }) else {
         return -libc::EINVAL;
     };
+    if out.is_null() {
+        return -libc::EINVAL;
+    }
     match Break::from_siginfo(si) {
         Some(b) => {
-            to_c(b, out);
+            // SAFETY: `out` is not NULL, and valid for writing.
+            unsafe { put(out, to_c(b)) };
             0
         }
         None => -libc::ENOENT,
     }
+}
+
+/// # Safety
+///
+/// `detail` is NULL or points to an int to write.
+#[no_mangle]
+pub unsafe extern "C" fn ti_not_quiet(detail: *mut c_int) -> c_int {
+    let (reason, d) = match crate::not_quiet() {
+        Ok(n) => n.map_or((0, 0), NotQuiet::to_raw),
+        Err(e) => return -e.errno(),
+    };
+    // SAFETY: the caller passes NULL or a writable int.
+    unsafe { put(detail, d) };
+    reason
 }
 
 #[no_mangle]
@@ -153,7 +188,7 @@ pub extern "C" fn ti_cause_name(cause: c_int) -> *const c_char {
         Ok(Cause::Entry) => c"entry",
         Ok(Cause::NotQuiet) => c"not_quiet",
         Ok(Cause::Affinity) => c"affinity",
-        Err(_) => c"unknown",
+        _ => c"unknown",
     };
     name.as_ptr()
 }
@@ -168,15 +203,13 @@ pub extern "C" fn ti_install_break_handler(signal: c_int) -> c_int {
 
 /// # Safety
 ///
-/// `out` is NULL or points to a writable struct ti_break.
+/// `out` is NULL or valid for writing a struct ti_break.
 #[no_mangle]
 pub unsafe extern "C" fn ti_take_break(out: *mut TiBreak) -> c_int {
     match crate::take_break() {
         Some(b) => {
             // SAFETY: the caller passes NULL or a writable struct ti_break.
-            if let Some(out) = unsafe { out.as_mut() } {
-                to_c(b, out);
-            }
+            unsafe { put(out, to_c(b)) };
             1
         }
         None => 0,
@@ -192,6 +225,17 @@ pub extern "C" fn ti_breaks() -> c_uint {
 mod tests {
     use super::*;
     use crate::abi;
+
+    fn last() -> String {
+        let mut buf = [0 as c_char; 128];
+        // SAFETY: buf holds 128 bytes.
+        unsafe { ti_last_error(buf.as_mut_ptr(), buf.len()) };
+        // SAFETY: ti_last_error() terminated it.
+        unsafe { CStr::from_ptr(buf.as_ptr()) }
+            .to_str()
+            .unwrap()
+            .to_string()
+    }
 
     #[test]
     fn cause_names_match_the_rust_ones() {
@@ -231,15 +275,53 @@ mod tests {
     }
 
     #[test]
-    fn bad_options_are_refused() {
-        let o = TiOptions {
+    fn bad_options_are_refused_before_the_kernel() {
+        let mut o = TiOptions {
             signal: 0,
             max_attempts: 0,
             flags: 1 << 5,
+            stack_kib: 0,
         };
         // SAFETY: &o is a valid struct ti_options.
         assert_eq!(unsafe { ti_enter(2, &o) }, -libc::EINVAL);
+        assert_eq!(last(), "invalid argument: unknown TI_NO_* flag");
         // SAFETY: NULL options are allowed.
         assert_eq!(unsafe { ti_enter(-1, std::ptr::null()) }, -libc::EINVAL);
+        assert_eq!(last(), "invalid argument: negative CPU number");
+        o.flags = 0;
+        o.signal = 128;
+        // SAFETY: &o is a valid struct ti_options.
+        assert_eq!(unsafe { ti_enter(2, &o) }, -libc::EINVAL);
+        assert_eq!(
+            last(),
+            "invalid argument: break signal outside 0..=SIGRTMAX"
+        );
+    }
+
+    #[test]
+    fn decode_writes_through_uninitialised_memory() {
+        // SAFETY: all-zero is a valid siginfo_t.
+        let mut si: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        let mut out = std::mem::MaybeUninit::<TiBreak>::uninit();
+        // SAFETY: valid pointers; `out` is only written.
+        assert_eq!(unsafe { ti_decode(&si, out.as_mut_ptr()) }, -libc::ENOENT);
+        si.si_signo = libc::SIGUSR1;
+        si.si_code = crate::SI_KERNEL;
+        si.si_errno = 3;
+        // SAFETY: as above.
+        assert_eq!(unsafe { ti_decode(&si, out.as_mut_ptr()) }, 0);
+        // SAFETY: ti_decode() returned 0, so it wrote `out`.
+        let b = unsafe { out.assume_init_read() };
+        assert_eq!((b.cause, b.signal), (3, libc::SIGUSR1));
+        // SAFETY: NULL pointers are refused.
+        assert_eq!(
+            unsafe { ti_decode(&si, std::ptr::null_mut()) },
+            -libc::EINVAL
+        );
+        // SAFETY: as above.
+        assert_eq!(
+            unsafe { ti_decode(std::ptr::null(), out.as_mut_ptr()) },
+            -libc::EINVAL
+        );
     }
 }

@@ -31,7 +31,7 @@ mod ffi;
 pub mod sys;
 pub mod trace;
 
-pub use abi::Cause;
+pub use abi::{Cause, NotQuiet};
 
 use std::fmt;
 use std::io;
@@ -49,14 +49,20 @@ pub struct Options {
     /// The break signal; 0 is the kernel's default, `SIGKILL`.
     pub signal: i32,
     /// How many `PR_TASK_ISOLATION` calls to make while the CPU is not
-    /// quiet (`EAGAIN`) before giving up; at least 1.
+    /// quiet (`EAGAIN`) before giving up; 0 is the default, 2000.
     pub max_attempts: u32,
-    /// Pin the calling thread to the CPU first (else it must be already).
+    /// Pin the calling thread to the CPU first (else it must be pinned to
+    /// that CPU alone already: [`Error::NotPinned`]).  The pinning stays
+    /// after isolation ends.
     pub pin: bool,
     /// `mlockall(MCL_CURRENT | MCL_FUTURE)` first: a page fault breaks
-    /// isolation.
+    /// isolation.  It stays in effect for the process after isolation
+    /// ends: later mappings, thread stacks included, are locked too and
+    /// count against `RLIMIT_MEMLOCK`.
     pub mlock: bool,
-    /// Bytes of stack below the caller to touch first, for the same reason.
+    /// Bytes of stack below the caller to touch first, for the same
+    /// reason; no more than the thread's stack has left (a small thread
+    /// stack wants less than the default, 256 KiB).
     pub prefault_stack: usize,
 }
 
@@ -79,10 +85,12 @@ pub fn backoff(attempt: u32) -> Duration {
     Duration::from_micros(us.min(5000))
 }
 
-/// What user space can see that keeps a CPU from being quiet.  The tick's
-/// own dependencies and timer-wheel timers are not visible to it.
+/// What keeps a CPU from being quiet: what the kernel's last check found
+/// (`PR_TASK_ISOLATION_GET_NOT_QUIET`), and what user space can see.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
+    /// The kernel's own answer for the task's last check.
+    Kernel(NotQuiet),
     /// Another task is runnable on the CPU.
     OtherTask {
         /// Its thread id.
@@ -90,9 +98,6 @@ pub enum Reason {
         /// Its command name.
         comm: String,
     },
-    /// A signal is pending for the calling thread: its handler would run
-    /// isolated, so the kernel refuses.
-    SignalPending,
     /// An hrtimer is queued on the CPU (`/proc/timer_list`, root only).
     Hrtimer {
         /// The timer's function.
@@ -103,10 +108,10 @@ pub enum Reason {
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Reason::Kernel(n) => write!(f, "the kernel says {n}"),
             Reason::OtherTask { tid, comm } => {
                 write!(f, "another runnable task on the CPU: {comm} (tid {tid})")
             }
-            Reason::SignalPending => f.write_str("a signal is pending for the task"),
             Reason::Hrtimer { function } => {
                 write!(f, "an hrtimer is queued on the CPU: {function}")
             }
@@ -129,11 +134,22 @@ pub enum Error {
         /// Whether it is outside the scheduler domains.
         domain_isolated: bool,
     },
+    /// An argument this library refuses before asking the kernel: a
+    /// signal outside `0..=SIGRTMAX` (its encoding would change it), an
+    /// unknown option of the C API, a negative CPU.
+    InvalidArgument(&'static str),
+    /// The thread may run on other CPUs than `cpu` ([`Options::pin`] off).
+    NotPinned {
+        /// The CPU asked for.
+        cpu: usize,
+        /// The CPUs the thread may run on.
+        allowed: Vec<usize>,
+    },
     /// The kernel refused the request (`EINVAL`): a break signal it does
     /// not accept, a traced task, a compat task, syscall user dispatch.
     Refused {
         /// The flags passed.
-        flags: u64,
+        flags: libc::c_ulong,
     },
     /// The CPU did not become quiet (`EAGAIN`) in `attempts` calls.
     NotQuiet {
@@ -157,7 +173,11 @@ impl Error {
     /// The errno a C caller gets for it, positive.
     pub fn errno(&self) -> i32 {
         match self {
-            Error::Unsupported | Error::NotEligible { .. } | Error::Refused { .. } => libc::EINVAL,
+            Error::Unsupported => libc::EOPNOTSUPP,
+            Error::InvalidArgument(_)
+            | Error::NotPinned { .. }
+            | Error::NotEligible { .. }
+            | Error::Refused { .. } => libc::EINVAL,
             Error::NotQuiet { .. } => libc::EAGAIN,
             Error::Os { errno, .. } => *errno,
         }
@@ -196,6 +216,12 @@ impl fmt::Display for Error {
                 }
                 f.write_str(" (boot with isolcpus=nohz,domain,CPULIST)")
             }
+            Error::InvalidArgument(what) => write!(f, "invalid argument: {what}"),
+            Error::NotPinned { cpu, allowed } => write!(
+                f,
+                "the thread may run on CPUs {}, not on CPU {cpu} alone (pin it, or set Options::pin)",
+                sys::format_cpulist(allowed)
+            ),
             Error::Refused { flags } => write!(
                 f,
                 "the kernel refused PR_TASK_ISOLATION {flags:#x} (EINVAL: signal, traced or compat task, syscall user dispatch)"
@@ -207,7 +233,7 @@ impl fmt::Display for Error {
             } => {
                 write!(f, "CPU {cpu} not quiet after {attempts} attempts")?;
                 if reasons.is_empty() {
-                    f.write_str(": nothing user space can see (the tick or a timer-wheel timer)")
+                    f.write_str(": no reason found (a kernel without PR_TASK_ISOLATION_GET_NOT_QUIET: the tick or a timer-wheel timer)")
                 } else {
                     for (i, r) in reasons.iter().enumerate() {
                         f.write_str(if i == 0 { ": " } else { "; " })?;
@@ -258,6 +284,33 @@ pub fn state() -> Result<Option<State>, Error> {
     }))
 }
 
+/// Why the calling thread's last check of its CPU (its last
+/// `PR_TASK_ISOLATION` request, or its way back to user mode) found the
+/// CPU busy; `None` when it found it quiet.  An allowed syscall.
+/// [`Error::Unsupported`] on a kernel without the query.
+pub fn not_quiet() -> Result<Option<NotQuiet>, Error> {
+    let mut detail: libc::c_int = 0;
+    // SAFETY: arg3 points to an int the kernel may write.
+    let r = unsafe {
+        libc::prctl(
+            abi::PR_GET_TASK_ISOLATION,
+            abi::GET_NOT_QUIET,
+            &mut detail as *mut libc::c_int,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+        )
+    };
+    if r < 0 {
+        return match io::Error::last_os_error().raw_os_error() {
+            Some(libc::EINVAL) => Err(Error::Unsupported),
+            _ => Err(Error::last_os(
+                "prctl(PR_GET_TASK_ISOLATION, GET_NOT_QUIET)",
+            )),
+        };
+    }
+    Ok(NotQuiet::from_raw(r, detail))
+}
+
 /// Leave isolation (an allowed syscall; a no-op when not isolated).
 pub fn leave() -> Result<(), Error> {
     if prctl(abi::PR_TASK_ISOLATION, 0) < 0 {
@@ -266,11 +319,17 @@ pub fn leave() -> Result<(), Error> {
     Ok(())
 }
 
-/// What user space can see that keeps `cpu` from being quiet, for the
-/// calling thread: other runnable tasks there, a signal pending for it,
-/// hrtimers queued there (when `/proc/timer_list` is readable).
+/// What keeps `cpu` from being quiet for the calling thread: the kernel's
+/// answer for its last check ([`not_quiet`], when the kernel has it), then
+/// what user space can see: other runnable tasks there, hrtimers queued
+/// there (when `/proc/timer_list` is readable).  A pending signal only the
+/// kernel can tell: `sigpending()` shows the blocked ones, which do not
+/// count.
 pub fn diagnose(cpu: usize) -> Vec<Reason> {
     let mut reasons = Vec::new();
+    if let Ok(Some(n)) = not_quiet() {
+        reasons.push(Reason::Kernel(n));
+    }
     // SAFETY: gettid() has no preconditions.
     let me = unsafe { libc::gettid() };
     for t in sys::tasks(Path::new("/")) {
@@ -279,17 +338,6 @@ pub fn diagnose(cpu: usize) -> Vec<Reason> {
                 tid: t.tid,
                 comm: t.comm,
             });
-        }
-    }
-    // SAFETY: an all-zero sigset_t is a valid (empty) set, which
-    // sigpending() then fills in.
-    let mut set: libc::sigset_t = unsafe { std::mem::zeroed() };
-    // SAFETY: `set` is a valid sigset_t to write to.
-    if unsafe { libc::sigpending(&mut set) } == 0 {
-        // SAFETY: `set` is initialised; the signal numbers are in range.
-        let pending = (1..libc::SIGRTMAX()).any(|s| unsafe { libc::sigismember(&set, s) } == 1);
-        if pending {
-            reasons.push(Reason::SignalPending);
         }
     }
     if let Ok(text) = std::fs::read_to_string("/proc/timer_list") {
@@ -315,17 +363,28 @@ fn check_eligible(root: &Path, cpu: usize) -> Result<(), Error> {
     })
 }
 
-fn pin(cpu: usize) -> Result<(), Error> {
+/// The CPUs the calling thread may run on.
+fn affinity() -> Result<Vec<usize>, Error> {
     // SAFETY: an all-zero cpu_set_t is a valid empty set.
     let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
-    // SAFETY: `set` is a valid cpu_set_t; CPU_SET checks nothing, so the
-    // caller's `cpu` is bounded first.
-    if cpu >= libc::CPU_SETSIZE as usize {
-        return Err(Error::Os {
-            call: "sched_setaffinity",
-            errno: libc::EINVAL,
-        });
+    // SAFETY: `set` is a valid cpu_set_t of the size passed.
+    if unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) } < 0 {
+        return Err(Error::last_os("sched_getaffinity"));
     }
+    // SAFETY: `set` was filled in, and every index is below CPU_SETSIZE.
+    Ok((0..libc::CPU_SETSIZE as usize)
+        .filter(|&c| unsafe { libc::CPU_ISSET(c, &set) })
+        .collect())
+}
+
+fn pin(cpu: usize) -> Result<(), Error> {
+    if cpu >= libc::CPU_SETSIZE as usize {
+        return Err(Error::InvalidArgument("CPU number beyond CPU_SETSIZE"));
+    }
+    // SAFETY: an all-zero cpu_set_t is a valid empty set.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `set` is a valid cpu_set_t, and `cpu` is below CPU_SETSIZE
+    // (checked above): CPU_SET does not check.
     unsafe { libc::CPU_SET(cpu, &mut set) };
     // SAFETY: `set` is a valid cpu_set_t of the size passed.
     if unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) } < 0 {
@@ -362,17 +421,26 @@ impl Isolated {
     /// from the return to user mode on, until a break or until it is
     /// dropped.
     pub fn enter(cpu: usize, opts: &Options) -> Result<Isolated, Error> {
+        let flags = abi::enable_flags(opts.signal)
+            .ok_or(Error::InvalidArgument("break signal outside 0..=SIGRTMAX"))?;
         check_eligible(Path::new("/"), cpu)?;
         if opts.pin {
             pin(cpu)?;
+        } else {
+            let allowed = affinity()?;
+            if allowed != [cpu] {
+                return Err(Error::NotPinned { cpu, allowed });
+            }
         }
         // SAFETY: mlockall() has no memory-safety preconditions.
         if opts.mlock && unsafe { libc::mlockall(libc::MCL_CURRENT | libc::MCL_FUTURE) } < 0 {
             return Err(Error::last_os("mlockall"));
         }
         prefault_stack(opts.prefault_stack);
-        let flags = abi::enable_flags(opts.signal);
-        let attempts = opts.max_attempts.max(1);
+        let attempts = match opts.max_attempts {
+            0 => Options::default().max_attempts,
+            n => n,
+        };
         for attempt in 0..attempts {
             if prctl(abi::PR_TASK_ISOLATION, flags) == 0 {
                 return Ok(Isolated {
@@ -384,11 +452,14 @@ impl Isolated {
             match io::Error::last_os_error().raw_os_error() {
                 Some(libc::EAGAIN) => {}
                 Some(libc::EINVAL) => {
-                    // The CPU or affinity may have changed since the check.
+                    // The CPU or the affinity may have changed since the
+                    // checks (a cpuset, another task's sched_setaffinity()).
                     check_eligible(Path::new("/"), cpu)?;
-                    return Err(Error::Refused {
-                        flags: flags as u64,
-                    });
+                    let allowed = affinity()?;
+                    if allowed != [cpu] {
+                        return Err(Error::NotPinned { cpu, allowed });
+                    }
+                    return Err(Error::Refused { flags });
                 }
                 _ => return Err(Error::last_os("prctl(PR_TASK_ISOLATION)")),
             }
@@ -453,7 +524,7 @@ impl Break {
         if si.si_code != SI_KERNEL {
             return None;
         }
-        let cause = Cause::try_from(si.si_errno).ok()?;
+        let cause = Cause::from_raw(si.si_errno)?;
         // SAFETY: the kernel fills the _kill member for SI_KERNEL
         // signals, and si_pid reads it; every bit pattern is an int.
         let detail = unsafe { si.si_pid() };
@@ -464,11 +535,12 @@ impl Break {
         })
     }
 
+    /// One word for the handler's atomic store: a valid bit, the signal
+    /// (8 bits), the cause (16 bits: a larger unknown one is clamped), the
+    /// detail.
     fn pack(self) -> u64 {
-        (1 << 63)
-            | ((self.signal as u64 & 0x7f) << 40)
-            | ((self.cause.number() as u64) << 32)
-            | self.detail as u32 as u64
+        let cause = self.cause.number().clamp(0, 0xffff) as u64;
+        (1 << 63) | ((self.signal as u64 & 0xff) << 48) | (cause << 32) | self.detail as u32 as u64
     }
 
     fn unpack(v: u64) -> Option<Break> {
@@ -476,9 +548,9 @@ impl Break {
             return None;
         }
         Some(Break {
-            cause: Cause::try_from(((v >> 32) & 0xff) as i32).ok()?,
+            cause: Cause::from_raw(((v >> 32) & 0xffff) as i32)?,
             detail: v as u32 as i32,
-            signal: ((v >> 40) & 0x7f) as i32,
+            signal: ((v >> 48) & 0xff) as i32,
         })
     }
 }
@@ -509,12 +581,16 @@ extern "C" fn on_break(_sig: libc::c_int, si: *mut libc::siginfo_t, _uc: *mut li
 
 /// Install a handler for `signal` that records each break (async-signal
 /// safe: two atomics); [`take_break`] and [`breaks`] read them.  Use the
-/// same signal in [`Options::signal`].
+/// same signal in [`Options::signal`].  It replaces the signal's handler,
+/// with `SA_RESTART` (a syscall that broke isolation by mistake is not
+/// cut short with `EINTR`).  The record is the process's, not the
+/// thread's: with several isolated threads, the last break of any of
+/// them is the one [`take_break`] returns.
 pub fn install_break_handler(signal: i32) -> Result<(), Error> {
     // SAFETY: an all-zero sigaction is valid (no flags, empty mask).
     let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
     sa.sa_sigaction = on_break as *const () as libc::sighandler_t;
-    sa.sa_flags = libc::SA_SIGINFO;
+    sa.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART;
     // SAFETY: `sa` is a valid sigaction whose handler has the SA_SIGINFO
     // signature and only touches atomics.
     if unsafe { libc::sigaction(signal, &sa, std::ptr::null_mut()) } < 0 {
@@ -588,7 +664,71 @@ mod tests {
         // A fault's own signal, or a signal from kill(), is no break.
         assert_eq!(Break::from_siginfo(&siginfo(1, 0, 0)), None);
         assert_eq!(Break::from_siginfo(&siginfo(0, 0, 1234)), None);
-        assert_eq!(Break::from_siginfo(&siginfo(SI_KERNEL, 9, 0)), None);
+        // A cause of a newer kernel is still a break; SI_KERNEL without a
+        // cause (si_errno 0) is not one.
+        let b = Break::from_siginfo(&siginfo(SI_KERNEL, 9, 5)).unwrap();
+        assert_eq!(
+            (b.cause, b.detail, b.to_string().as_str()),
+            (Cause::Other(9), 5, "cause 9")
+        );
+        assert_eq!(Break::from_siginfo(&siginfo(SI_KERNEL, 0, 0)), None);
+    }
+
+    #[test]
+    fn the_handler_records_breaks_unknown_causes_included() {
+        install_break_handler(libc::SIGUSR2).unwrap();
+        // A break signal as the kernel sends it, to this thread: delivered
+        // before the syscall returns.
+        let send = |code: i32, errno: i32, pid: i32| {
+            let mut si = siginfo(code, errno, pid);
+            si.si_signo = libc::SIGUSR2;
+            // SAFETY: a signal to this very thread with a valid siginfo;
+            // gettid()/getpid() have no preconditions.
+            unsafe {
+                libc::syscall(
+                    libc::SYS_rt_tgsigqueueinfo,
+                    libc::getpid(),
+                    libc::gettid(),
+                    libc::SIGUSR2,
+                    &si as *const libc::siginfo_t,
+                )
+            }
+        };
+        let before = breaks();
+        assert_eq!(send(SI_KERNEL, 1, 39), 0);
+        assert_eq!(
+            take_break(),
+            Some(Break {
+                cause: Cause::Syscall,
+                detail: 39,
+                signal: libc::SIGUSR2
+            })
+        );
+        assert_eq!(take_break(), None);
+        assert_eq!(send(SI_KERNEL, 8, -1), 0);
+        assert_eq!(take_break().map(|b| b.cause), Some(Cause::Other(8)));
+        // A queued signal (SI_QUEUE) is no break.
+        assert_eq!(send(-1, 1, 39), 0);
+        assert_eq!(take_break(), None);
+        assert_eq!(breaks(), before + 2);
+    }
+
+    #[test]
+    fn bad_signals_are_refused_before_the_kernel() {
+        for signal in [-1, 128, 129] {
+            let e = Isolated::enter(
+                2,
+                &Options {
+                    signal,
+                    ..Options::default()
+                },
+            )
+            .unwrap_err();
+            assert_eq!(
+                e,
+                Error::InvalidArgument("break signal outside 0..=SIGRTMAX")
+            );
+        }
     }
 
     #[test]
@@ -634,23 +774,24 @@ mod tests {
             cpu: 2,
             attempts: 5,
             reasons: vec![
+                Reason::Kernel(NotQuiet::Tick { deps: 1 }),
                 Reason::OtherTask {
                     tid: 42,
                     comm: "spin".into(),
                 },
-                Reason::SignalPending,
             ],
         };
         assert_eq!(e.errno(), libc::EAGAIN);
         assert_eq!(
             e.to_string(),
-            "CPU 2 not quiet after 5 attempts: another runnable task on the CPU: spin (tid 42); a signal is pending for the task"
+            "CPU 2 not quiet after 5 attempts: the kernel says the tick runs (kept by: posix_timer); \
+             another runnable task on the CPU: spin (tid 42)"
         );
         let e = Error::NotQuiet {
             cpu: 2,
             attempts: 1,
             reasons: vec![],
         };
-        assert!(e.to_string().ends_with("(the tick or a timer-wheel timer)"));
+        assert!(e.to_string().ends_with("the tick or a timer-wheel timer)"));
     }
 }

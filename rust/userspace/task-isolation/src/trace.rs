@@ -32,14 +32,14 @@ impl Event {
 /// Parse "  comm-123  [002] d..1.  12.345678: task_isolation_break: cause=..."
 /// (`None` for other events and for lines that are not events).
 pub fn parse_line(line: &str) -> Option<Event> {
-    let open = line.find(" [")?;
-    let close = open + line[open..].find(']')?;
-    let task = line[..open].trim().to_string();
-    let cpu = line[open + 2..close].trim().parse().ok()?;
-    // After the CPU: the flags (optional), the time and a colon.
-    let rest = &line[close + 1..];
-    let (head, tail) = rest.split_once(": task_isolation_")?;
-    let time = head.split_whitespace().last()?.to_string();
+    // The event name first: a task's name may hold " [" or ": ".
+    let (head, tail) = line.split_once(": task_isolation_")?;
+    let open = head.rfind('[')?;
+    let close = open + head[open..].find(']')?;
+    let task = head[..open].trim().to_string();
+    let cpu = head[open + 1..close].trim().parse().ok()?;
+    // After the CPU: the flags (optional) and the time.
+    let time = head[close + 1..].split_whitespace().last()?.to_string();
     let (name, fields) = tail.split_once(':').unwrap_or((tail, ""));
     Some(Event {
         task,
@@ -114,6 +114,12 @@ mod tests {
             (0, "defer", Some("sync"))
         );
         assert_eq!(parse_line("sh-1 [001] 1.0: sched_switch: prev=a"), None);
+        // A task name with " [" and ": " in it.
+        let e = parse_line("a [1] b: c-12 [002] 7.5: task_isolation_leave: error=0").unwrap();
+        assert_eq!(
+            (e.task.as_str(), e.cpu, e.time.as_str()),
+            ("a [1] b: c-12", 2, "7.5")
+        );
         assert_eq!(parse_line("# tracer: nop"), None);
     }
 

@@ -10,12 +10,13 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use task_isolation::{sys, trace};
+use task_isolation::{sys, trace, Error, Isolated, Options};
 
 const USAGE: &str = "\
 usage: task-isolation cpus            which CPUs can host an isolated task, and why not
        task-isolation running         the CPUs that run an isolated task now
-       task-isolation why CPU         what keeps CPU from being quiet, as user space sees it
+       task-isolation why CPU         what keeps CPU from being quiet: the kernel's answer to a
+                                      trial request from this process, and what user space sees
        task-isolation watch [SECONDS] print task isolation events as they happen (all CPUs),
                                       then the totals by cause; until SIGINT without SECONDS";
 
@@ -147,38 +148,97 @@ fn running() -> Result<(), String> {
     Ok(())
 }
 
+/// Ask the kernel: pin this process to `cpu` and request isolation a few
+/// times; on success leave at once.  The kernel's answer, or None when it
+/// has no PR_TASK_ISOLATION_GET_NOT_QUIET.  The break signal is SIGUSR1,
+/// handled: a break between the request and the leave (a device
+/// interrupt routed to the CPU) is reported, not fatal.
+fn trial(cpu: usize) -> Result<Option<String>, String> {
+    task_isolation::install_break_handler(libc::SIGUSR1).map_err(|e| e.to_string())?;
+    let opts = Options {
+        signal: libc::SIGUSR1,
+        max_attempts: 20,
+        ..Options::default()
+    };
+    match Isolated::enter(cpu, &opts) {
+        Ok(guard) => {
+            let _ = guard.leave();
+            Ok(Some(match task_isolation::take_break() {
+                None => "quiet: a task can isolate there now".into(),
+                Some(b) => format!("quiet, but isolation broke at once: {b}"),
+            }))
+        }
+        Err(Error::NotQuiet { attempts, .. }) => match task_isolation::not_quiet() {
+            Ok(Some(n)) => Ok(Some(format!(
+                "not quiet after {attempts} attempts: the kernel says {n}"
+            ))),
+            Ok(None) => Ok(Some(format!("not quiet after {attempts} attempts"))),
+            Err(_) => Ok(None),
+        },
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 fn why(cpu: usize) -> Result<(), String> {
     let eligible = task_isolation_list()?;
     if !eligible.contains(&cpu) {
         println!("cpu{cpu}: cannot host an isolated task (not both nohz_full and domain-isolated)");
         return Ok(());
     }
-    let mut any = false;
+    // What user space sees first: the trial below adds this process.
+    let mut seen = Vec::new();
     for t in sys::tasks(Path::new("/")) {
         if t.cpu == cpu && t.state == 'R' {
-            println!("cpu{cpu}: runnable task {} (tid {})", t.comm, t.tid);
-            any = true;
+            seen.push(format!(
+                "cpu{cpu}: runnable task {} (tid {})",
+                t.comm, t.tid
+            ));
         }
     }
     match fs::read_to_string("/proc/timer_list") {
         Ok(text) => {
             for f in sys::hrtimers_on(&text, cpu).unwrap_or_default() {
-                println!("cpu{cpu}: hrtimer {f}");
-                any = true;
+                seen.push(format!("cpu{cpu}: hrtimer {f}"));
             }
         }
-        Err(e) => println!("cpu{cpu}: /proc/timer_list not readable ({e}): hrtimers not checked"),
+        Err(e) => seen.push(format!(
+            "cpu{cpu}: /proc/timer_list not readable ({e}): hrtimers not checked"
+        )),
     }
-    if !any {
-        println!("cpu{cpu}: nothing user space can see (the tick's dependencies and timer-wheel timers it cannot)");
+    // An isolated task there would be broken by the trial's wakeup.
+    if cpulist("task_isolation_running")?.contains(&cpu) {
+        println!("cpu{cpu}: runs an isolated task now (not disturbed: no trial)");
+    } else {
+        match trial(cpu)? {
+            Some(answer) => println!("cpu{cpu}: {answer}"),
+            None => println!(
+                "cpu{cpu}: the kernel does not say why (no PR_TASK_ISOLATION_GET_NOT_QUIET)"
+            ),
+        }
+    }
+    for line in &seen {
+        println!("{line}");
     }
     Ok(())
 }
 
 static STOP: AtomicBool = AtomicBool::new(false);
 
-extern "C" fn on_sigint(_: libc::c_int) {
+extern "C" fn on_stop(_: libc::c_int) {
     STOP.store(true, Ordering::Relaxed);
+}
+
+/// SIGINT, SIGTERM and SIGHUP end a watch, its cleanup included: without
+/// SA_RESTART, so that a blocked read returns.
+fn catch_stop_signals() {
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        // SAFETY: an all-zero sigaction is valid (no flags, empty mask).
+        let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
+        sa.sa_sigaction = on_stop as *const () as libc::sighandler_t;
+        // SAFETY: `sa` is a valid sigaction whose handler only stores to
+        // an atomic.
+        unsafe { libc::sigaction(sig, &sa, std::ptr::null_mut()) };
+    }
 }
 
 /// A tracefs instance of its own, removed when dropped, so that watching
@@ -213,8 +273,7 @@ impl Drop for Instance {
 }
 
 fn watch(limit: Option<Duration>) -> Result<(), String> {
-    // SAFETY: the handler only stores to an atomic.
-    unsafe { libc::signal(libc::SIGINT, on_sigint as *const () as libc::sighandler_t) };
+    catch_stop_signals();
     let inst = Instance::new()?;
     let pipe = fs::File::open(inst.0.join("trace_pipe")).map_err(|e| e.to_string())?;
     let fd = pipe.as_raw_fd();
@@ -253,18 +312,17 @@ fn watch(limit: Option<Duration>) -> Result<(), String> {
             Err(e) => return Err(e.to_string()),
         }
         if let Some(e) = trace::parse_line(&line) {
-            let _ = writeln!(
-                out,
-                "{} cpu{} {} {} {}",
-                e.time, e.cpu, e.task, e.name, e.fields
-            );
-            let _ = out.flush();
             totals.add(&e);
+            // A reader that went away (watch | head) ends the watch.
+            let line = format!("{} cpu{} {} {} {}", e.time, e.cpu, e.task, e.name, e.fields);
+            if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+                break;
+            }
         }
     }
     // The instance can go once nothing holds its trace_pipe open.
     drop(reader);
     drop(inst);
-    println!("total: {}", totals.summary());
+    let _ = writeln!(out, "total: {}", totals.summary());
     Ok(())
 }
