@@ -99,7 +99,7 @@ int ti_decode(const siginfo_t *si, struct ti_break *out);
 #define TI_NOT_QUIET_TASK	1	/* another runnable task */
 #define TI_NOT_QUIET_SIGNAL	2	/* a pending signal */
 #define TI_NOT_QUIET_TICK	3	/* the tick; detail: TICK_DEP bits */
-#define TI_NOT_QUIET_TIMER	4	/* a timer due */
+#define TI_NOT_QUIET_TIMER	4	/* a timer queued */
 
 /*
  * Why the calling thread's last check of its CPU (its last

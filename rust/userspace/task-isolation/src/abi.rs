@@ -35,13 +35,15 @@ pub const GET_NOT_QUIET: libc::c_ulong = 1;
 
 /// The tick dependencies, `PR_TASK_ISOLATION_TICK_DEP_*`, by name as the
 /// `task_isolation_not_quiet` event prints them.
-pub const TICK_DEPS: [(u32, &str); 6] = [
+pub const TICK_DEPS: [(u32, &str); 7] = [
     (1 << 0, "posix_timer"),
     (1 << 1, "perf_events"),
     (1 << 2, "sched"),
     (1 << 3, "clock_unstable"),
     (1 << 4, "rcu"),
     (1 << 5, "rcu_exp"),
+    // A dependency the kernel's ABI has no name for (a later kernel's).
+    (1 << 15, "other"),
 ];
 
 /// The names of the dependencies in `deps` ("posix_timer|sched"; unknown
@@ -71,12 +73,13 @@ pub enum NotQuiet {
     Task,
     /// A signal is pending for the task.
     Signal,
-    /// The tick runs; `deps` is what keeps it (0: nothing any more).
+    /// The tick runs; `deps` is what keeps it (0: an event close by, a
+    /// timer due within a jiffy, RCU or irq_work).
     Tick {
         /// `PR_TASK_ISOLATION_TICK_DEP_*` bits.
         deps: u32,
     },
-    /// The tick is stopped, but a timer is due on the CPU.
+    /// The tick is stopped, but a timer is queued on the CPU.
     Timer,
     /// A reason this library does not know yet (a newer kernel).
     Other {
@@ -123,7 +126,7 @@ impl fmt::Display for NotQuiet {
             NotQuiet::Tick { deps } => {
                 write!(f, "the tick runs (kept by: {})", tick_dep_names(*deps))
             }
-            NotQuiet::Timer => f.write_str("a timer is due"),
+            NotQuiet::Timer => f.write_str("a timer is queued"),
             NotQuiet::Other { reason, detail } => write!(f, "reason {reason} (detail {detail:#x})"),
         }
     }
@@ -266,6 +269,7 @@ mod tests {
             "the tick runs (kept by: none)"
         );
         assert_eq!(tick_dep_names(1 << 9), "0x200");
+        assert_eq!(tick_dep_names((1 << 15) | 1), "posix_timer|other");
         assert_eq!(NotQuiet::from_raw(4, 0), Some(NotQuiet::Timer));
         let other = NotQuiet::from_raw(5, 7).unwrap();
         assert_eq!(
