@@ -25,7 +25,7 @@ cmdline="console=$CONSOLE isolcpus=nohz,domain,2-3 task_isolation_debug panic=-1
 # timeout.  A guest past its time is asked, through its monitor, where
 # each vCPU is (qemu-cpu-state.py, into $con.cpus) before it is stopped.
 run_qemu() {
-	local mon=$OUT/$suite.monitor start=$SECONDS pid
+	local mon=$OUT/$suite.monitor pid deadline
 	rc=0
 	rm -f "$mon" "$con.cpus"
 	"${QEMU[@]}" -smp 4 -m 1024 -nographic -no-reboot \
@@ -35,8 +35,11 @@ run_qemu() {
 		-monitor unix:"$mon",server=on,wait=off \
 		</dev/null >"$con" 2>&1 &
 	pid=$!
+	# Microseconds (EPOCHREALTIME), polled every 0.2 s: a short TIMEOUT
+	# means what it says.
+	deadline=$(( ${EPOCHREALTIME/./} + timeout * 1000000 ))
 	while kill -0 "$pid" 2>/dev/null; do
-		if [ $((SECONDS - start)) -ge "$timeout" ]; then
+		if [ "${EPOCHREALTIME/./}" -ge "$deadline" ]; then
 			"$TOP/tools-testing/harness/qemu-cpu-state.py" "$mon" "$OUT/System.map" \
 				>"$con.cpus" 2>&1 || true
 			kill "$pid" 2>/dev/null || true
@@ -47,7 +50,7 @@ run_qemu() {
 			rm -f "$mon"
 			return
 		fi
-		sleep 1
+		sleep 0.2
 	done
 	wait "$pid" || rc=$?
 	rm -f "$mon"

@@ -7,7 +7,8 @@ counter and the kernel symbol that holds it.
 
 MONITOR_SOCKET is the guest's QEMU human monitor (-monitor unix:PATH,...),
 SYSTEM_MAP the kernel's System.map.  boot.sh runs it when a guest does not
-power off in time, before it stops QEMU, so that a hang reports where the
+power off in time, before it ends QEMU: it stops the guest, then reads
+the registers, so that a hang reports where the
 CPUs spin (a hang seen only in CI is otherwise a console tail and no more).
 Exits 1 when the monitor cannot be read.
 """
@@ -37,10 +38,9 @@ def monitor(path, command, quiet=1.0, limit=10.0):
                 return
             out += chunk
 
-    drain()			# the banner and the first prompt
-    out = b""
+    # At once, without waiting for the banner: "stop" must not wait.
     s.sendall(command.encode() + b"\n")
-    drain()
+    drain()			# the banner, the prompt and the answer
     s.close()
     return out.decode(errors="replace")
 
@@ -71,6 +71,9 @@ def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     try:
+        # Stop the guest first: the registers, and the console, are then
+        # those of the moment it ran out of time.
+        monitor(sys.argv[1], "stop", quiet=0.2, limit=2.0)
         text = monitor(sys.argv[1], "info registers -a")
     except OSError as e:
         print("qemu-cpu-state: cannot read the monitor %s: %s" % (sys.argv[1], e))
