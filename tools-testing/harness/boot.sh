@@ -20,10 +20,13 @@ res=$OUT/$suite.results
 rm -f "$con" "$res"	# never judge an earlier run's logs
 "$TOP/tools-testing/harness/make-initramfs.sh" "$GARCH" "${3:+$2}"
 
-cmdline="console=$CONSOLE isolcpus=nohz,domain,2-3 task_isolation_debug panic=-1 ti.suite=$suite ${CMDLINE_EXTRA:-}"
+# nokaslr: the addresses a guest reports (a hung guest's program counters,
+# task_isolation_debug's stacks) are System.map's; Debian's configurations
+# randomize the kernel's base otherwise.
+cmdline="console=$CONSOLE isolcpus=nohz,domain,2-3 task_isolation_debug nokaslr panic=-1 ti.suite=$suite ${CMDLINE_EXTRA:-}"
 # run_qemu: boot once; rc is QEMU's status, 124 when it ran past the
-# timeout.  A guest past its time is asked, through its monitor, where
-# each vCPU is (qemu-cpu-state.py, into $con.cpus) before it is stopped.
+# timeout.  A guest past its time is frozen through its monitor and asked
+# where each vCPU is (qemu-cpu-state.py, into $con.cpus), then ended.
 run_qemu() {
 	local mon=$OUT/$suite.monitor pid deadline
 	rc=0

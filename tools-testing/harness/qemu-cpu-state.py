@@ -6,11 +6,12 @@ counter and the kernel symbol that holds it.
   qemu-cpu-state.py MONITOR_SOCKET SYSTEM_MAP
 
 MONITOR_SOCKET is the guest's QEMU human monitor (-monitor unix:PATH,...),
-SYSTEM_MAP the kernel's System.map.  boot.sh runs it when a guest does not
-power off in time, before it ends QEMU: it stops the guest, then reads
-the registers, so that a hang reports where the
-CPUs spin (a hang seen only in CI is otherwise a console tail and no more).
-Exits 1 when the monitor cannot be read.
+SYSTEM_MAP the kernel's System.map (the guest boots with nokaslr, so its
+addresses are the running kernel's).  boot.sh runs it when a guest does
+not power off in time, before it ends QEMU: it stops the guest, then reads
+the registers, so that a hang says where the CPUs spin (a hang seen only
+in CI is otherwise a console tail and no more).  Exits 1 when the monitor
+cannot be read.
 """
 import bisect
 import re

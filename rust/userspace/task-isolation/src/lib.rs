@@ -40,8 +40,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
-/// `si_code` of a break signal.
-pub const SI_KERNEL: i32 = 0x80;
+/// `si_code` of a break signal (libc's constant).
+pub use libc::SI_KERNEL;
 
 /// How [`Isolated::enter`] goes about it.
 #[derive(Debug, Clone)]
@@ -364,7 +364,7 @@ fn check_eligible(root: &Path, cpu: usize) -> Result<(), Error> {
 }
 
 /// The CPUs the calling thread may run on.
-fn affinity() -> Result<Vec<usize>, Error> {
+pub(crate) fn affinity() -> Result<Vec<usize>, Error> {
     // SAFETY: an all-zero cpu_set_t is a valid empty set.
     let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
     // SAFETY: `set` is a valid cpu_set_t of the size passed.
@@ -377,7 +377,7 @@ fn affinity() -> Result<Vec<usize>, Error> {
         .collect())
 }
 
-fn pin(cpu: usize) -> Result<(), Error> {
+pub(crate) fn pin(cpu: usize) -> Result<(), Error> {
     if cpu >= libc::CPU_SETSIZE as usize {
         return Err(Error::InvalidArgument("CPU number beyond CPU_SETSIZE"));
     }

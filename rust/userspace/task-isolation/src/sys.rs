@@ -185,26 +185,8 @@ mod tests {
     #[test]
     fn own_stat_names_the_cpu_it_runs_on() {
         // Pinned to one CPU, the task's processor field is that CPU.
-        // SAFETY: an all-zero cpu_set_t is a valid empty set, filled by
-        // sched_getaffinity() of the calling thread.
-        let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
-        // SAFETY: `set` is a valid cpu_set_t of the size passed.
-        assert_eq!(
-            unsafe { libc::sched_getaffinity(0, std::mem::size_of_val(&set), &mut set) },
-            0
-        );
-        // SAFETY: `set` was filled in; the index is in range.
-        let cpu = (0..libc::CPU_SETSIZE as usize)
-            .find(|&c| unsafe { libc::CPU_ISSET(c, &set) })
-            .unwrap();
-        let mut one: libc::cpu_set_t = unsafe { std::mem::zeroed() };
-        // SAFETY: `one` is a valid cpu_set_t and `cpu` is in range.
-        unsafe { libc::CPU_SET(cpu, &mut one) };
-        // SAFETY: `one` is a valid cpu_set_t of the size passed.
-        assert_eq!(
-            unsafe { libc::sched_setaffinity(0, std::mem::size_of_val(&one), &one) },
-            0
-        );
+        let cpu = crate::affinity().unwrap()[0];
+        crate::pin(cpu).unwrap();
         // SAFETY: gettid() has no preconditions.
         let tid = unsafe { libc::gettid() };
         let line = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).unwrap();
