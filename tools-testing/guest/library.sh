@@ -3,7 +3,8 @@
 # Library suite: the task-isolation library (rust/userspace/task-isolation)
 # as an application uses it, on isolated CPU 2: its Rust example (spin)
 # and its C example (spin-c, through task_isolation.h) spin isolated with
-# no kernel entry in their loop and decode a break; a forced EAGAIN (a
+# no kernel entry in their loop and decode a break, and keep what each
+# mode promises for a syscall; a forced EAGAIN (a
 # runnable task on the CPU) is reported with its reason; the command-line
 # tool names the CPUs, the reason and the breaks.
 . /guest/tap.sh
@@ -43,17 +44,35 @@ for prog in spin spin-c; do
 	tap_eq "$prog: enters isolation on CPU $cpu, spins, leaves (exit 0)" "$rc" 0
 	tap_ok "$prog: no break in its loop, still isolated after it" \
 		grep -q '0 breaks, still isolated: true' /tmp/$prog.out
-	# After isolating, the example makes two syscalls, both allowed:
-	# PR_GET_TASK_ISOLATION and the request that leaves.  Anything more
-	# is a kernel entry in the loop.
-	tap_eq "$prog: CPU $cpu took no kernel entry in the loop (2: its two prctls)" \
-		"$(entries_while_isolated)" 2
+	# After isolating, the example makes three syscalls, all allowed:
+	# PR_GET_TASK_ISOLATION, its GET_STATS, and the request that leaves.
+	# Anything more is a kernel entry in the loop.
+	tap_eq "$prog: CPU $cpu took no kernel entry in the loop (3: its three prctls)" \
+		"$(entries_while_isolated)" 3
 
 	/guest/$prog $cpu 1000 --break > /tmp/$prog.out 2>&1
 	rc=$?
 	sed 's/^/# /' /tmp/$prog.out
 	tap_eq "$prog --break: a syscall while isolated is decoded as that syscall (exit 0)" "$rc" 0
 	tap_ok "$prog --break: the break's cause is syscall" grep -q '^break: syscall' /tmp/$prog.out
+done
+
+# The modes: soft keeps isolation across the syscall, log counts it as a
+# break without a signal, soft-log does both (the examples check their
+# counters, PR_TASK_ISOLATION_GET_STATS, and exit 0 when the mode's
+# promise held).
+for prog in spin spin-c; do
+	for mode in soft log soft-log; do
+		/guest/$prog $cpu 1000 --break --mode $mode > /tmp/$prog-$mode.out 2>&1
+		rc=$?
+		sed 's/^/# /' /tmp/$prog-$mode.out
+		tap_eq "$prog --break --mode $mode: what the mode promises (exit 0)" "$rc" 0
+	done
+	tap_ok "$prog --mode soft: the syscall is no break" \
+		grep -qx 'break: none, syscalls allowed' /tmp/$prog-soft.out
+	tap_ok "$prog --mode log: the syscall is a break, logged, not signalled" \
+		grep -q '^break: logged syscall detail=' /tmp/$prog-log.out
+	tap_ok "$prog --mode log: counted once" grep -q '^stats: isolated [0-9]*, breaks 1$' /tmp/$prog-log.out
 done
 
 # The command-line tool.
@@ -68,6 +87,21 @@ tap_ok "task-isolation cpus: cpu2 can isolate" grep -q '^cpu2: can isolate' /tmp
 tap_eq "task-isolation why x: bad usage is an error (exit 1)" "$?" 1
 /guest/task-isolation frobnicate > /dev/null 2>&1
 tap_eq "task-isolation frobnicate: unknown command (exit 2)" "$?" 2
+
+# threads: a thread that isolates in the log mode, seen from outside.
+/guest/spin $cpu 1000000000000 --mode log > /dev/null 2>&1 &
+spin=$!
+seen=
+for i in $(seq 40); do
+	/guest/task-isolation threads > /tmp/threads.out 2>&1
+	grep -q "^pid $spin tid $spin (spin) cpu$cpu: isolated, mode log, isolated [1-9]" /tmp/threads.out &&
+		{ seen=1; break; }
+	sleep 0.5
+done
+sed 's/^/# /' /tmp/threads.out
+tap_eq "task-isolation threads: shows the spinning thread isolated in the log mode" "$seen" 1
+kill $spin
+wait $spin 2>/dev/null
 
 # watch sees a break, by cause, while an example breaks on purpose.
 /guest/task-isolation watch 4 > /tmp/watch.out 2>&1 &

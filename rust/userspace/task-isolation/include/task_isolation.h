@@ -32,12 +32,24 @@ extern "C" {
 /* ti_options.flags */
 #define TI_NO_PIN	(1u << 0)	/* the thread is pinned to the CPU already */
 #define TI_NO_MLOCK	(1u << 1)	/* no mlockall(MCL_CURRENT | MCL_FUTURE) */
+/* The modes (Documentation/userspace-api/task_isolation.rst, "Modes"). */
+#define TI_ALLOW_SYSCALLS (1u << 2)	/* syscalls keep isolation (soft) */
+#define TI_LOG		(1u << 3)	/* breaks are logged, not signalled */
 
 struct ti_options {
-	int signal;		/* break signal, 0..SIGRTMAX; 0: SIGKILL */
+	int signal;		/* break signal, 0..SIGRTMAX; 0: SIGKILL; 0 with TI_LOG */
 	unsigned int max_attempts;	/* EAGAIN retries; 0: 2000 */
-	unsigned int flags;	/* TI_NO_* */
+	unsigned int flags;	/* TI_NO_*, TI_ALLOW_SYSCALLS, TI_LOG */
 	unsigned int stack_kib;	/* stack to pre-fault (KiB); 0: 256 */
+};
+
+/* A thread's counters: the kernel's struct task_isolation_stats. */
+struct ti_stats {
+	unsigned long long isolated;	/* times the thread became isolated */
+	unsigned long long breaks;	/* breaks, all causes */
+	unsigned long long by_cause[8];	/* breaks by TI_CAUSE_* (0 unused) */
+	int last_cause;			/* of the last break, 0 if none */
+	int last_detail;		/* its detail */
 };
 
 struct ti_break {
@@ -49,6 +61,7 @@ struct ti_break {
 /* The library (src/ffi.rs) asserts the same sizes. */
 _Static_assert(sizeof(struct ti_options) == 16, "struct ti_options");
 _Static_assert(sizeof(struct ti_break) == 12, "struct ti_break");
+_Static_assert(sizeof(struct ti_stats) == 88, "struct ti_stats");
 
 /*
  * Isolate the calling thread on @cpu: check that the CPU can host an
@@ -59,8 +72,8 @@ _Static_assert(sizeof(struct ti_break) == 12, "struct ti_break");
  * 5 ms).  @opts may be NULL (SIGKILL, 2000 attempts, 256 KiB of stack).
  * The pinning and the memory locking stay after isolation ends.
  * Return: 0, isolated from the return to user mode on; -EINVAL for a bad
- * argument (a signal outside 0..SIGRTMAX, unknown TI_NO_* flags, a
- * negative CPU), a CPU that cannot host an isolated task, a thread not
+ * argument (a signal outside 0..SIGRTMAX, a signal with TI_LOG, unknown
+ * TI_* flags, a negative CPU), a CPU that cannot host an isolated task, a thread not
  * pinned to it alone, or a request the kernel refuses; -EOPNOTSUPP on a
  * kernel without task isolation; -EAGAIN when the CPU did not become
  * quiet; another -errno of a failed syscall.  On failure,
@@ -76,8 +89,16 @@ int ti_enter(int cpu, const struct ti_options *opts);
 int ti_leave(void);
 
 /*
+ * The calling thread's counters (PR_GET_TASK_ISOLATION with
+ * PR_TASK_ISOLATION_GET_STATS, an allowed syscall) into *@out.
+ * Return: 0; -EOPNOTSUPP on a kernel without them; -EINVAL for NULL.
+ */
+int ti_stats(struct ti_stats *out);
+
+/*
  * Return: 1 when the calling thread is isolated (and its break signal in
- * *@signal unless NULL, 0 for SIGKILL), 0 when not, or -errno.
+ * *@signal unless NULL, 0 for SIGKILL; with TI_LOG, also while it waits
+ * to be isolated again after a break), 0 when not, or -errno.
  */
 int ti_state(int *signal);
 

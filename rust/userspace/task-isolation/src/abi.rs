@@ -12,8 +12,90 @@ pub const PR_TASK_ISOLATION: libc::c_int = 48;
 pub const PR_GET_TASK_ISOLATION: libc::c_int = 49;
 /// Enter isolation.
 pub const ENABLE: libc::c_ulong = 1 << 0;
-/// Accepted for compatibility with earlier versions when a signal is set.
+/// Accepted for compatibility with earlier versions; with signal 0 it is
+/// their "no signal" mode, [`ALLOW_SYSCALLS`] and [`LOG`] together.
 pub const USERSIG: libc::c_ulong = 1 << 1;
+/// The soft mode: no syscall breaks isolation; each one's way back to
+/// user mode checks the CPU again.
+pub const ALLOW_SYSCALLS: libc::c_ulong = 1 << 2;
+/// A break sends no signal: it is counted and traced, and the thread is
+/// isolated again on a way back to user mode that finds its CPU quiet.
+pub const LOG: libc::c_ulong = 1 << 3;
+
+/// What a break does, and whether syscalls break isolation: the mode
+/// flags of a request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// Any syscall but the allowed ones breaks isolation; a break leaves
+    /// isolation and sends the signal.  The kernel's default.
+    #[default]
+    Strict,
+    /// [`ALLOW_SYSCALLS`]: syscalls keep isolation.
+    Soft,
+    /// [`LOG`]: breaks are logged, not signalled; no signal may be set.
+    Log,
+    /// Both (the earlier interface's "no signal" mode).
+    SoftLog,
+}
+
+impl Mode {
+    /// The mode flags.
+    pub fn flags(self) -> libc::c_ulong {
+        match self {
+            Mode::Strict => 0,
+            Mode::Soft => ALLOW_SYSCALLS,
+            Mode::Log => LOG,
+            Mode::SoftLog => ALLOW_SYSCALLS | LOG,
+        }
+    }
+
+    /// The mode of `flags` as `PR_GET_TASK_ISOLATION` returns them,
+    /// `USERSIG` with signal 0 included.
+    pub fn of(flags: libc::c_ulong) -> Mode {
+        let nosig = flags & USERSIG != 0 && signal_of(flags) == 0;
+        match (
+            flags & ALLOW_SYSCALLS != 0 || nosig,
+            flags & LOG != 0 || nosig,
+        ) {
+            (false, false) => Mode::Strict,
+            (true, false) => Mode::Soft,
+            (false, true) => Mode::Log,
+            (true, true) => Mode::SoftLog,
+        }
+    }
+
+    /// Whether a break sends no signal in this mode.
+    pub fn logs(self) -> bool {
+        matches!(self, Mode::Log | Mode::SoftLog)
+    }
+
+    /// Its name on a command line: strict, soft, log, soft-log.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Strict => "strict",
+            Mode::Soft => "soft",
+            Mode::Log => "log",
+            Mode::SoftLog => "soft-log",
+        }
+    }
+
+    /// The mode a command line names.
+    pub fn from_name(name: &str) -> Option<Mode> {
+        [Mode::Strict, Mode::Soft, Mode::Log, Mode::SoftLog]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
+}
+
+/// The flags that ask for isolation in `mode` with `signal` as the break
+/// signal (0: `SIGKILL`); `None` for a signal outside `0..=SIGRTMAX`, or
+/// one with a mode that sends none (the kernel's `EINVAL`).
+pub fn request_flags(signal: i32, mode: Mode) -> Option<libc::c_ulong> {
+    if mode.logs() && signal != 0 {
+        return None;
+    }
+    enable_flags(signal).map(|f| f | mode.flags())
+}
 
 /// The flags that ask for isolation with `signal` as the break signal
 /// (0: the kernel's default, `SIGKILL`); `None` for a number outside
@@ -32,6 +114,47 @@ pub fn signal_of(flags: libc::c_ulong) -> i32 {
 /// `prctl(PR_GET_TASK_ISOLATION, GET_NOT_QUIET, &detail, 0, 0)`: why
 /// the task's last check of its CPU found it busy.
 pub const GET_NOT_QUIET: libc::c_ulong = 1;
+
+/// `prctl(PR_GET_TASK_ISOLATION, GET_STATS, &stats, size, 0)`: the
+/// calling thread's counters.
+pub const GET_STATS: libc::c_ulong = 2;
+
+/// `struct task_isolation_stats`: a thread's counters, kept from its
+/// start.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Times the thread became isolated.
+    pub isolated: u64,
+    /// Breaks of its isolation, all causes.
+    pub breaks: u64,
+    /// Breaks by cause number (`by_cause[1]`: syscalls; 0 is unused).
+    pub by_cause: [u64; 8],
+    /// The cause of the last break, 0 if none.
+    pub last_cause: i32,
+    /// Its detail, as in `si_pid`.
+    pub last_detail: i32,
+}
+
+/// The size of the first version of [`Stats`], the least the kernel takes.
+pub const STATS_SIZE_VER0: usize = 88;
+const _: () = assert!(core::mem::size_of::<Stats>() == STATS_SIZE_VER0);
+
+impl Stats {
+    /// The breaks with `cause` (0 for one the kernel does not count).
+    pub fn breaks_by(&self, cause: Cause) -> u64 {
+        usize::try_from(cause.number())
+            .ok()
+            .and_then(|i| self.by_cause.get(i))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The last break's cause, if there was one.
+    pub fn last_cause(&self) -> Option<Cause> {
+        Cause::from_raw(self.last_cause)
+    }
+}
 
 /// The tick dependencies, `PR_TASK_ISOLATION_TICK_DEP_*`, by name as the
 /// `task_isolation_not_quiet` event prints them.
@@ -283,6 +406,43 @@ mod tests {
         for (r, d) in [(1, 0), (2, 0), (3, 0x21), (4, 0)] {
             assert_eq!(NotQuiet::from_raw(r, d).unwrap().to_raw(), (r, d));
         }
+    }
+
+    #[test]
+    fn modes_encode() {
+        let usr1 = libc::SIGUSR1;
+        assert_eq!(request_flags(0, Mode::Strict), Some(ENABLE));
+        assert_eq!(
+            request_flags(usr1, Mode::Soft),
+            Some(ENABLE | ALLOW_SYSCALLS | ((usr1 as libc::c_ulong) << 8))
+        );
+        assert_eq!(request_flags(0, Mode::Log), Some(ENABLE | LOG));
+        assert_eq!(
+            request_flags(0, Mode::SoftLog),
+            Some(ENABLE | ALLOW_SYSCALLS | LOG)
+        );
+        // No signal for a mode that sends none.
+        assert_eq!(request_flags(usr1, Mode::Log), None);
+        assert_eq!(request_flags(usr1, Mode::SoftLog), None);
+        for m in [Mode::Strict, Mode::Soft, Mode::Log, Mode::SoftLog] {
+            assert_eq!(Mode::of(request_flags(0, m).unwrap()), m);
+            assert_eq!(Mode::from_name(m.name()), Some(m));
+        }
+        // USERSIG with signal 0: the earlier "no signal" mode.
+        assert_eq!(Mode::of(ENABLE | USERSIG), Mode::SoftLog);
+        assert_eq!(Mode::of(ENABLE | USERSIG | (10 << 8)), Mode::Strict);
+        assert_eq!(Mode::from_name("hard"), None);
+    }
+
+    #[test]
+    fn stats_index_by_cause() {
+        let mut st = Stats::default();
+        st.by_cause[2] = 5;
+        st.last_cause = 2;
+        assert_eq!(st.breaks_by(Cause::Exception), 5);
+        assert_eq!(st.breaks_by(Cause::Other(99)), 0);
+        assert_eq!(st.last_cause(), Some(Cause::Exception));
+        assert_eq!(Stats::default().last_cause(), None);
     }
 
     #[test]

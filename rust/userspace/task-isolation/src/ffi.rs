@@ -5,7 +5,7 @@
 //! parameters, which C may pass uninitialised, are written through their
 //! raw pointers, never through references.
 
-use crate::{Break, Cause, Error, Isolated, NotQuiet, Options};
+use crate::{Break, Cause, Error, Isolated, Mode, NotQuiet, Options, Stats};
 use std::cell::RefCell;
 use std::ffi::{c_char, c_int, c_uint, CStr};
 
@@ -32,6 +32,13 @@ const _: () = assert!(std::mem::size_of::<TiBreak>() == 12);
 
 const TI_NO_PIN: c_uint = 1 << 0;
 const TI_NO_MLOCK: c_uint = 1 << 1;
+const TI_ALLOW_SYSCALLS: c_uint = 1 << 2;
+const TI_LOG: c_uint = 1 << 3;
+const TI_FLAGS: c_uint = TI_NO_PIN | TI_NO_MLOCK | TI_ALLOW_SYSCALLS | TI_LOG;
+
+/// `struct ti_stats`: the kernel's `struct task_isolation_stats`.
+pub type TiStats = Stats;
+const _: () = assert!(std::mem::size_of::<TiStats>() == 88);
 
 thread_local! {
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
@@ -74,10 +81,16 @@ pub unsafe extern "C" fn ti_enter(cpu: c_int, opts: *const TiOptions) -> c_int {
     let mut o = Options::default();
     // SAFETY: the caller passes NULL or a valid struct ti_options.
     if let Some(c) = unsafe { opts.as_ref() } {
-        if c.flags & !(TI_NO_PIN | TI_NO_MLOCK) != 0 {
-            return fail(Error::InvalidArgument("unknown TI_NO_* flag"));
+        if c.flags & !TI_FLAGS != 0 {
+            return fail(Error::InvalidArgument("unknown TI_* flag"));
         }
         o.signal = c.signal;
+        o.mode = match (c.flags & TI_ALLOW_SYSCALLS != 0, c.flags & TI_LOG != 0) {
+            (false, false) => Mode::Strict,
+            (true, false) => Mode::Soft,
+            (false, true) => Mode::Log,
+            (true, true) => Mode::SoftLog,
+        };
         o.max_attempts = c.max_attempts;
         o.pin = c.flags & TI_NO_PIN == 0;
         o.mlock = c.flags & TI_NO_MLOCK == 0;
@@ -95,6 +108,24 @@ pub unsafe extern "C" fn ti_enter(cpu: c_int, opts: *const TiOptions) -> c_int {
             0
         }
         Err(e) => fail(e),
+    }
+}
+
+/// # Safety
+///
+/// `out` is NULL or valid for writing a `struct ti_stats`.
+#[no_mangle]
+pub unsafe extern "C" fn ti_stats(out: *mut TiStats) -> c_int {
+    if out.is_null() {
+        return -libc::EINVAL;
+    }
+    match crate::stats() {
+        Ok(st) => {
+            // SAFETY: the caller passes a writable struct ti_stats.
+            unsafe { put(out, st) };
+            0
+        }
+        Err(e) => -e.errno(),
     }
 }
 
@@ -284,7 +315,7 @@ mod tests {
         };
         // SAFETY: &o is a valid struct ti_options.
         assert_eq!(unsafe { ti_enter(2, &o) }, -libc::EINVAL);
-        assert_eq!(last(), "invalid argument: unknown TI_NO_* flag");
+        assert_eq!(last(), "invalid argument: unknown TI_* flag");
         // SAFETY: NULL options are allowed.
         assert_eq!(unsafe { ti_enter(-1, std::ptr::null()) }, -libc::EINVAL);
         assert_eq!(last(), "invalid argument: negative CPU number");
@@ -296,6 +327,17 @@ mod tests {
             last(),
             "invalid argument: break signal outside 0..=SIGRTMAX"
         );
+        // A signal with the mode that sends none.
+        o.signal = libc::SIGUSR1;
+        o.flags = TI_LOG;
+        // SAFETY: &o is a valid struct ti_options.
+        assert_eq!(unsafe { ti_enter(2, &o) }, -libc::EINVAL);
+        assert_eq!(
+            last(),
+            "invalid argument: a break signal with a mode that logs breaks"
+        );
+        // SAFETY: NULL is refused before anything is written.
+        assert_eq!(unsafe { ti_stats(std::ptr::null_mut()) }, -libc::EINVAL);
     }
 
     #[test]

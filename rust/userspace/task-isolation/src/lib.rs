@@ -31,7 +31,7 @@ mod ffi;
 pub mod sys;
 pub mod trace;
 
-pub use abi::{Cause, NotQuiet};
+pub use abi::{Cause, Mode, NotQuiet, Stats};
 
 use std::fmt;
 use std::io;
@@ -46,8 +46,12 @@ pub use libc::SI_KERNEL;
 /// How [`Isolated::enter`] goes about it.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The break signal; 0 is the kernel's default, `SIGKILL`.
+    /// The break signal; 0 is the kernel's default, `SIGKILL`.  Must be 0
+    /// in a mode that logs breaks ([`Mode::Log`], [`Mode::SoftLog`]).
     pub signal: i32,
+    /// Whether syscalls keep isolation, and whether breaks are signalled
+    /// or logged ([`Mode`]); the default is the kernel's, strict.
+    pub mode: Mode,
     /// How many `PR_TASK_ISOLATION` calls to make while the CPU is not
     /// quiet (`EAGAIN`) before giving up; 0 is the default, 2000.
     pub max_attempts: u32,
@@ -70,6 +74,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             signal: 0,
+            mode: Mode::Strict,
             max_attempts: 2000,
             pin: true,
             mlock: true,
@@ -135,8 +140,9 @@ pub enum Error {
         domain_isolated: bool,
     },
     /// An argument this library refuses before asking the kernel: a
-    /// signal outside `0..=SIGRTMAX` (its encoding would change it), an
-    /// unknown option of the C API, a negative CPU.
+    /// signal outside `0..=SIGRTMAX` (its encoding would change it), a
+    /// signal with a mode that sends none, an unknown option of the C
+    /// API, a negative CPU.
     InvalidArgument(&'static str),
     /// The thread may run on other CPUs than `cpu` ([`Options::pin`] off).
     NotPinned {
@@ -252,8 +258,10 @@ impl std::error::Error for Error {}
 /// The isolation state of the calling thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct State {
-    /// The break signal; 0 for `SIGKILL`.
+    /// The break signal; 0 for `SIGKILL` (or none, in a mode that logs).
     pub signal: i32,
+    /// The mode of the request in effect.
+    pub mode: Mode,
 }
 
 fn prctl(option: libc::c_int, arg: libc::c_ulong) -> libc::c_int {
@@ -270,9 +278,10 @@ fn prctl(option: libc::c_int, arg: libc::c_ulong) -> libc::c_int {
     }
 }
 
-/// Whether the calling thread is isolated, and with which signal
-/// (`PR_GET_TASK_ISOLATION`, an allowed syscall: it does not break
-/// isolation).
+/// Whether the calling thread is isolated, and with which signal and
+/// mode (`PR_GET_TASK_ISOLATION`, an allowed syscall: it does not break
+/// isolation).  In a mode that logs breaks, a thread that waits to be
+/// isolated again after a break counts as isolated.
 pub fn state() -> Result<Option<State>, Error> {
     let r = prctl(abi::PR_GET_TASK_ISOLATION, 0);
     if r < 0 {
@@ -281,7 +290,33 @@ pub fn state() -> Result<Option<State>, Error> {
     let flags = r as libc::c_ulong;
     Ok((flags & abi::ENABLE != 0).then(|| State {
         signal: abi::signal_of(flags),
+        mode: Mode::of(flags),
     }))
+}
+
+/// The calling thread's counters (`PR_GET_TASK_ISOLATION` with
+/// `GET_STATS`, an allowed syscall): how often it became isolated, and
+/// its breaks by cause.  [`Error::Unsupported`] on a kernel without them.
+pub fn stats() -> Result<Stats, Error> {
+    let mut st = Stats::default();
+    // SAFETY: arg3 points to a struct task_isolation_stats of the size
+    // passed in arg4, which the kernel may write.
+    let r = unsafe {
+        libc::prctl(
+            abi::PR_GET_TASK_ISOLATION,
+            abi::GET_STATS,
+            &mut st as *mut Stats,
+            std::mem::size_of::<Stats>() as libc::c_ulong,
+            0 as libc::c_ulong,
+        )
+    };
+    if r < 0 {
+        return match io::Error::last_os_error().raw_os_error() {
+            Some(libc::EINVAL) => Err(Error::Unsupported),
+            _ => Err(Error::last_os("prctl(PR_GET_TASK_ISOLATION, GET_STATS)")),
+        };
+    }
+    Ok(st)
 }
 
 /// Why the calling thread's last check of its CPU (its last
@@ -421,8 +456,13 @@ impl Isolated {
     /// from the return to user mode on, until a break or until it is
     /// dropped.
     pub fn enter(cpu: usize, opts: &Options) -> Result<Isolated, Error> {
-        let flags = abi::enable_flags(opts.signal)
-            .ok_or(Error::InvalidArgument("break signal outside 0..=SIGRTMAX"))?;
+        let flags = abi::request_flags(opts.signal, opts.mode).ok_or(Error::InvalidArgument(
+            if opts.mode.logs() {
+                "a break signal with a mode that logs breaks"
+            } else {
+                "break signal outside 0..=SIGRTMAX"
+            },
+        ))?;
         check_eligible(Path::new("/"), cpu)?;
         if opts.pin {
             pin(cpu)?;
@@ -484,7 +524,9 @@ impl Isolated {
         self.signal
     }
 
-    /// Whether the thread is still isolated (no break since it entered).
+    /// Whether the thread is still isolated (no break since it entered;
+    /// in a mode that logs breaks, whether it still asks for isolation:
+    /// [`stats`] tells of its breaks).
     pub fn is_isolated(&self) -> Result<bool, Error> {
         state().map(|s| s.is_some())
     }

@@ -127,6 +127,88 @@ pub fn tasks(root: &Path) -> Vec<TaskStat> {
     out
 }
 
+/// A thread's task isolation state and counters, as
+/// `/proc/<pid>/task/<tid>/task_isolation` shows them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ThreadIsolation {
+    /// `off`, `pending`, `isolated`, `breaking` or `waiting`.
+    pub state: String,
+    /// The flags of its request, as `PR_GET_TASK_ISOLATION` returns them.
+    pub flags: u64,
+    /// Times it became isolated.
+    pub isolated: u64,
+    /// Its breaks, all causes.
+    pub breaks: u64,
+    /// Its breaks by cause name, in the file's order, the zeros included.
+    pub by_cause: Vec<(String, u64)>,
+    /// The cause of its last break (`none` before the first).
+    pub last_cause: String,
+    /// Its detail.
+    pub last_detail: i64,
+}
+
+/// Parse a `task_isolation` file: "name:\tvalue" lines.  `None` without
+/// a `state` line (not such a file).
+pub fn parse_task_isolation(text: &str) -> Option<ThreadIsolation> {
+    let mut t = ThreadIsolation::default();
+    let mut seen_state = false;
+    for line in text.lines() {
+        let Some((key, val)) = line.split_once(":\t") else {
+            continue;
+        };
+        let num = || val.trim().parse::<u64>().ok();
+        match key {
+            "state" => {
+                t.state = val.trim().to_string();
+                seen_state = true;
+            }
+            "flags" => {
+                t.flags = u64::from_str_radix(val.trim().trim_start_matches("0x"), 16).ok()?
+            }
+            "isolated" => t.isolated = num()?,
+            "breaks" => t.breaks = num()?,
+            "last_cause" => t.last_cause = val.trim().to_string(),
+            "last_detail" => t.last_detail = val.trim().parse().ok()?,
+            cause => t.by_cause.push((cause.to_string(), num()?)),
+        }
+    }
+    seen_state.then_some(t)
+}
+
+/// Every thread under `root`'s procfs whose `task_isolation` file shows
+/// isolation or a past one (state not `off`, or counters not 0), with
+/// its pid, tid and command name, by tid.
+pub fn isolated_threads(root: &Path) -> Vec<(i32, TaskStat, ThreadIsolation)> {
+    let mut out = Vec::new();
+    let Ok(procs) = fs::read_dir(root.join("proc")) else {
+        return out;
+    };
+    for p in procs.flatten() {
+        let Ok(pid) = p.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(threads) = fs::read_dir(p.path().join("task")) else {
+            continue;
+        };
+        for t in threads.flatten() {
+            // A task may exit between the listing and the reads.
+            let (Ok(text), Ok(stat)) = (
+                fs::read_to_string(t.path().join("task_isolation")),
+                fs::read_to_string(t.path().join("stat")),
+            ) else {
+                continue;
+            };
+            if let (Some(ti), Some(st)) = (parse_task_isolation(&text), parse_stat(&stat)) {
+                if ti.state != "off" || ti.isolated != 0 || ti.breaks != 0 {
+                    out.push((pid, st, ti));
+                }
+            }
+        }
+    }
+    out.sort_by_key(|(_, t, _)| t.tid);
+    out
+}
+
 /// The functions of the hrtimers queued on `cpu`, from the text of
 /// `/proc/timer_list` (root only; `None` when it says nothing of `cpu`).
 pub fn hrtimers_on(timer_list: &str, cpu: usize) -> Option<Vec<String>> {
@@ -192,6 +274,23 @@ mod tests {
         let line = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).unwrap();
         let t = parse_stat(&line).unwrap();
         assert_eq!((t.tid, t.state, t.cpu), (tid, 'R', cpu));
+    }
+
+    #[test]
+    fn task_isolation_files_parse() {
+        let text = "state:\tisolated\nflags:\t0x9\nisolated:\t3\nbreaks:\t2\n\
+                    syscall:\t0\nexception:\t2\nlast_cause:\texception\nlast_detail:\t14\n";
+        let t = parse_task_isolation(text).unwrap();
+        assert_eq!(t.state, "isolated");
+        assert_eq!(t.flags, 9);
+        assert_eq!((t.isolated, t.breaks), (3, 2));
+        assert_eq!(
+            t.by_cause,
+            vec![("syscall".to_string(), 0), ("exception".to_string(), 2)]
+        );
+        assert_eq!((t.last_cause.as_str(), t.last_detail), ("exception", 14));
+        assert_eq!(parse_task_isolation("breaks:\t2\n"), None);
+        assert_eq!(parse_task_isolation("state:\toff\nbreaks:\tx\n"), None);
     }
 
     #[test]

@@ -10,11 +10,12 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use task_isolation::{sys, trace, Error, Isolated, Options};
+use task_isolation::{sys, trace, Error, Isolated, Mode, Options};
 
 const USAGE: &str = "\
 usage: task-isolation cpus            which CPUs can host an isolated task, and why not
        task-isolation running         the CPUs that run an isolated task now
+       task-isolation threads         the threads that isolate, or did: state, mode, counters
        task-isolation why CPU         what keeps CPU from being quiet: the kernel's answer to a
                                       trial request from this process, and what user space sees
        task-isolation watch [SECONDS] print task isolation events as they happen (all CPUs),
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
     let r = match args.as_slice() {
         ["cpus"] => cpus(),
         ["running"] => running(),
+        ["threads"] => threads(),
         ["why", cpu] => match cpu.parse() {
             Ok(cpu) => why(cpu),
             Err(_) => Err(format!("not a CPU number: {cpu}")),
@@ -145,6 +147,40 @@ fn running() -> Result<(), String> {
         "{}",
         sys::format_cpulist(&cpulist("task_isolation_running")?)
     );
+    Ok(())
+}
+
+fn threads() -> Result<(), String> {
+    task_isolation_list()?;
+    let all = sys::isolated_threads(Path::new("/"));
+    if all.is_empty() {
+        println!("no thread isolates, or did");
+    }
+    for (pid, t, ti) in all {
+        let causes: Vec<String> = ti
+            .by_cause
+            .iter()
+            .filter(|(_, n)| *n != 0)
+            .map(|(c, n)| format!("{c} {n}"))
+            .collect();
+        let mut line = format!(
+            "pid {pid} tid {} ({}) cpu{}: {}, mode {}, isolated {} times, breaks {}",
+            t.tid,
+            t.comm,
+            t.cpu,
+            ti.state,
+            Mode::of(ti.flags as libc::c_ulong).name(),
+            ti.isolated,
+            ti.breaks
+        );
+        if !causes.is_empty() {
+            line += &format!(" ({})", causes.join(", "));
+        }
+        if ti.breaks != 0 {
+            line += &format!(", last: {} detail={}", ti.last_cause, ti.last_detail);
+        }
+        println!("{line}");
+    }
     Ok(())
 }
 
