@@ -47,7 +47,7 @@ struct ti_options {
 struct ti_stats {
 	unsigned long long isolated;	/* times the thread became isolated */
 	unsigned long long breaks;	/* breaks, all causes */
-	unsigned long long by_cause[8];	/* breaks by TI_CAUSE_* (0 unused) */
+	unsigned long long by_cause[16];	/* breaks by TI_CAUSE_* (0 unused) */
 	int last_cause;			/* of the last break, 0 if none */
 	int last_detail;		/* its detail */
 };
@@ -61,7 +61,7 @@ struct ti_break {
 /* The library (src/ffi.rs) asserts the same sizes. */
 _Static_assert(sizeof(struct ti_options) == 16, "struct ti_options");
 _Static_assert(sizeof(struct ti_break) == 12, "struct ti_break");
-_Static_assert(sizeof(struct ti_stats) == 88, "struct ti_stats");
+_Static_assert(sizeof(struct ti_stats) == 152, "struct ti_stats");
 
 /*
  * Isolate the calling thread on @cpu: check that the CPU can host an

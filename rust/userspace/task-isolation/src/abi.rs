@@ -128,8 +128,9 @@ pub struct Stats {
     pub isolated: u64,
     /// Breaks of its isolation, all causes.
     pub breaks: u64,
-    /// Breaks by cause number (`by_cause[1]`: syscalls; 0 is unused).
-    pub by_cause: [u64; 8],
+    /// Breaks by cause number (`by_cause[1]`: syscalls; 0 is unused, and
+    /// the slots past the last cause are for causes to come).
+    pub by_cause: [u64; 16],
     /// The cause of the last break, 0 if none.
     pub last_cause: i32,
     /// Its detail, as in `si_pid`.
@@ -137,7 +138,7 @@ pub struct Stats {
 }
 
 /// The size of the first version of [`Stats`], the least the kernel takes.
-pub const STATS_SIZE_VER0: usize = 88;
+pub const STATS_SIZE_VER0: usize = 152;
 const _: () = assert!(core::mem::size_of::<Stats>() == STATS_SIZE_VER0);
 
 impl Stats {

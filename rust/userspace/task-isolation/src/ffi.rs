@@ -38,7 +38,7 @@ const TI_FLAGS: c_uint = TI_NO_PIN | TI_NO_MLOCK | TI_ALLOW_SYSCALLS | TI_LOG;
 
 /// `struct ti_stats`: the kernel's `struct task_isolation_stats`.
 pub type TiStats = Stats;
-const _: () = assert!(std::mem::size_of::<TiStats>() == 88);
+const _: () = assert!(std::mem::size_of::<TiStats>() == 152);
 
 thread_local! {
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
