@@ -7,7 +7,7 @@ set -euo pipefail
 
 apt_pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio ccache dwarves busybox-static
 	  gcc-aarch64-linux-gnu libc6-dev-arm64-cross libclang-19-dev rsync
-	  xz-utils python3-venv python3-ply python3-git perl file)
+	  xz-utils python3-venv python3-ply python3-git perl file pkgconf)
 bpo_pkgs=(qemu-system-x86 qemu-system-arm)
 bpo_list=/etc/apt/sources.list.d/bookworm-backports.list
 

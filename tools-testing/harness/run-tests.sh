@@ -90,6 +90,8 @@ model_checks() {
 # host, clippy and rustfmt; its programs run in the guests (suite library).
 library_checks() {
 	crate_checks "task-isolation library" rust/userspace/task-isolation lib-target
+	check "task-isolation library: install.sh installs a pkg-config package a C program builds with" \
+		env CARGO_TARGET_DIR="$BUILD/lib-target" bash "$H/tests/library-installs.sh"
 }
 
 # sum [TAG]: "passed failed skipped" over the counts (of TAG only).
