@@ -86,6 +86,17 @@ model_checks() {
 	crate_checks "loom model of the deferral protocol" rust/task-isolation-model model-target
 }
 
+# clippy_check: the series' Rust object rebuilt through clippy (make
+# CLIPPY=1) in the x86_64 debug tree, KUnit tests included; any warning
+# fails.
+clippy_check() {
+	local log
+	touch "$TREE/kernel/task_isolation.rs"
+	log=$(kmake CLIPPY=1 kernel/task_isolation.o 2>&1) || { echo "$log"; return 1; }
+	echo "$log"
+	! grep -q 'warning' <<<"$log"
+}
+
 # The task-isolation library for applications: its unit tests on the
 # host, clippy and rustfmt; its programs run in the guests (suite library).
 library_checks() {
@@ -185,6 +196,8 @@ if [ "$host_checks" = 1 ]; then
 	set_arch_vars x86_64 debug
 	[ -f "$OUT/.config" ] &&
 		{ check "rustfmt: the Rust code of the tree is rustfmt-clean" kmake rustfmtcheck || true; }
+	[ -f "$OUT/kernel/task_isolation.o" ] &&
+		{ check "clippy: kernel/task_isolation.rs is clippy-clean (CLIPPY=1)" clippy_check || true; }
 	timed "harness self-tests" check "harness fails loudly: bad patch, missing config option, disk too small, hung guest, bad logs" \
 		"$H/tests/failure-modes.sh"
 fi
