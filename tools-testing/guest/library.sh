@@ -83,6 +83,9 @@ tap_ok "task-isolation cpus lists CPUs 2-3" grep -qx 'task isolation CPUs: 2-3' 
 tap_ok "task-isolation cpus: cpu0 cannot isolate, and why" \
 	grep -q '^cpu0: cannot isolate: not nohz_full, in the scheduler domains' /tmp/cpus.out
 tap_ok "task-isolation cpus: cpu2 can isolate" grep -q '^cpu2: can isolate' /tmp/cpus.out
+tap_ok "task-isolation cpus: cpu2's RCU callbacks are offloaded (the boot log says so)" \
+	grep -q '^cpu2: can isolate; RCU callbacks offloaded' /tmp/cpus.out
+tap_ok "task-isolation cpus: the clocksource" grep -q '^clocksource: [a-z_]* (available: ' /tmp/cpus.out
 /guest/task-isolation why x > /dev/null 2>&1
 tap_eq "task-isolation why x: bad usage is an error (exit 1)" "$?" 1
 /guest/task-isolation frobnicate > /dev/null 2>&1

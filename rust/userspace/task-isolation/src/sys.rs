@@ -127,6 +127,52 @@ pub fn tasks(root: &Path) -> Vec<TaskStat> {
     out
 }
 
+/// The CPUs whose RCU callbacks the kernel offloads (to rcuo kthreads on
+/// housekeeping CPUs), from its boot log line "rcu: Offload RCU callbacks
+/// from CPUs: 2-3."; `None` without that line (no offloading, or the
+/// line has left the log buffer).
+pub fn parse_rcu_offload(log: &str) -> Option<Vec<usize>> {
+    const KEY: &str = "Offload RCU callbacks from CPUs: ";
+    let line = log.lines().rev().find(|l| l.contains(KEY))?;
+    let list = line[line.find(KEY)? + KEY.len()..]
+        .trim()
+        .trim_end_matches('.');
+    parse_cpulist(list)
+}
+
+/// The kernel log as `/dev/kmsg` gives it (text of each record, one per
+/// line), read without waiting; empty if it cannot be read (not root).
+pub fn kernel_log() -> String {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let Ok(mut f) = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open("/dev/kmsg")
+    else {
+        return String::new();
+    };
+    let mut out = String::new();
+    let mut buf = vec![0u8; 8192];
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                let rec = String::from_utf8_lossy(&buf[..n]);
+                // "prio,seq,time,flags;text\n" and continuation lines.
+                if let Some((_, text)) = rec.split_once(';') {
+                    out.push_str(text.lines().next().unwrap_or(""));
+                    out.push('\n');
+                }
+            }
+            // EPIPE: a record was overwritten while reading; go on.
+            Err(e) if e.raw_os_error() == Some(libc::EPIPE) => continue,
+            Err(_) => break,
+        }
+    }
+    out
+}
+
 /// A thread's task isolation state and counters, as
 /// `/proc/<pid>/task/<tid>/task_isolation` shows them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -274,6 +320,13 @@ mod tests {
         let line = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).unwrap();
         let t = parse_stat(&line).unwrap();
         assert_eq!((t.tid, t.state, t.cpu), (tid, 'R', cpu));
+    }
+
+    #[test]
+    fn rcu_offload_line_parses() {
+        let log = "clocksource: tsc-early\nrcu: \tOffload RCU callbacks from CPUs: 2-3,5.\nx\n";
+        assert_eq!(parse_rcu_offload(log), Some(vec![2, 3, 5]));
+        assert_eq!(parse_rcu_offload("rcu: Hierarchical RCU\n"), None);
     }
 
     #[test]

@@ -106,6 +106,16 @@ fn cpus() -> Result<(), String> {
     let isolated = cpulist("isolated").unwrap_or_default();
     let running = cpulist("task_isolation_running").unwrap_or_default();
     println!("task isolation CPUs: {}", sys::format_cpulist(&eligible));
+    let cs = Path::new("/sys/devices/system/clocksource/clocksource0");
+    if let Ok(cur) = fs::read_to_string(cs.join("current_clocksource")) {
+        let avail = fs::read_to_string(cs.join("available_clocksource")).unwrap_or_default();
+        println!(
+            "clocksource: {} (available: {}; an unstable one keeps the tick)",
+            cur.trim(),
+            avail.trim()
+        );
+    }
+    let offloaded = sys::parse_rcu_offload(&sys::kernel_log());
     for cpu in online {
         let mut notes = Vec::new();
         if eligible.contains(&cpu) {
@@ -124,6 +134,11 @@ fn cpus() -> Result<(), String> {
             notes.push("runs an isolated task now".into());
         }
         if eligible.contains(&cpu) {
+            notes.push(match &offloaded {
+                Some(l) if l.contains(&cpu) => "RCU callbacks offloaded".to_string(),
+                Some(_) => "RCU callbacks not offloaded (rcu_nocbs)".to_string(),
+                None => "RCU offloading unknown (not in the kernel log)".to_string(),
+            });
             let irqs = irqs_on(cpu);
             if !irqs.is_empty() {
                 notes.push(format!("device IRQs routed here: {}", irqs.join(" ")));
