@@ -35,10 +35,21 @@ const TI_NO_MLOCK: c_uint = 1 << 1;
 const TI_ALLOW_SYSCALLS: c_uint = 1 << 2;
 const TI_LOG: c_uint = 1 << 3;
 const TI_FLAGS: c_uint = TI_NO_PIN | TI_NO_MLOCK | TI_ALLOW_SYSCALLS | TI_LOG;
+const _: () = assert!(
+    TI_ALLOW_SYSCALLS as libc::c_ulong == crate::abi::ALLOW_SYSCALLS
+        && TI_LOG as libc::c_ulong == crate::abi::LOG
+);
 
 /// `struct ti_stats`: the kernel's `struct task_isolation_stats`.
 pub type TiStats = Stats;
 const _: () = assert!(std::mem::size_of::<TiStats>() == 152);
+
+/// The mode `ti_options.flags` ask for.  The mode bits are the kernel's
+/// (asserted above); the others must not reach `Mode::of()`, which reads
+/// `TI_NO_MLOCK`'s bit as `USERSIG`.
+fn mode_of(flags: c_uint) -> Mode {
+    Mode::of((flags & (TI_ALLOW_SYSCALLS | TI_LOG)).into())
+}
 
 thread_local! {
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
@@ -85,12 +96,7 @@ pub unsafe extern "C" fn ti_enter(cpu: c_int, opts: *const TiOptions) -> c_int {
             return fail(Error::InvalidArgument("unknown TI_* flag"));
         }
         o.signal = c.signal;
-        o.mode = match (c.flags & TI_ALLOW_SYSCALLS != 0, c.flags & TI_LOG != 0) {
-            (false, false) => Mode::Strict,
-            (true, false) => Mode::Soft,
-            (false, true) => Mode::Log,
-            (true, true) => Mode::SoftLog,
-        };
+        o.mode = mode_of(c.flags);
         o.max_attempts = c.max_attempts;
         o.pin = c.flags & TI_NO_PIN == 0;
         o.mlock = c.flags & TI_NO_MLOCK == 0;
@@ -303,6 +309,15 @@ mod tests {
             unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap(),
             "CPU 2 n"
         );
+    }
+
+    #[test]
+    fn options_flags_name_the_mode() {
+        assert_eq!(mode_of(0), Mode::Strict);
+        assert_eq!(mode_of(TI_NO_PIN | TI_NO_MLOCK), Mode::Strict);
+        assert_eq!(mode_of(TI_ALLOW_SYSCALLS | TI_NO_MLOCK), Mode::Soft);
+        assert_eq!(mode_of(TI_LOG), Mode::Log);
+        assert_eq!(mode_of(TI_ALLOW_SYSCALLS | TI_LOG), Mode::SoftLog);
     }
 
     #[test]
