@@ -44,27 +44,41 @@ def strip(line):
     return TIME_PREFIX.sub("", line.rstrip("\r\n"))
 
 
+DIAG_KEEP = 12  # diagnostic lines shown under a failed result
+
+
 def tap_leaves(lines):
     """(status, name) for each TAP/KTAP result that has no subtests, plus a
-    failure when the top-level results do not match the top-level plan."""
-    out, prev_indent, top, plan = [], None, 0, None
+    failure when the top-level results do not match the top-level plan.
+    A failed result's name carries the last DIAG_KEEP diagnostic ("# ")
+    lines printed since the result before it (kselftest_harness's
+    TH_LOG), so that a CI log alone tells why a case failed.  The guest's
+    own "not ok - guest: ..." line (a suite that exited non-zero) is not
+    one of the suite's planned results."""
+    out, prev_indent, top, plan, diag = [], None, 0, None, []
     for line in lines:
         p = PLAN.match(line)
         if p and not p.group(1):
             plan = int(p.group(2))
         m = RESULT.match(line)
         if not m:
+            if line.lstrip().startswith("#"):
+                diag.append(line.strip())
             continue
         indent = len(m.group(1).expandtabs())
-        top += indent == 0
         desc, _, directive = m.group(3).partition(" #")
         if desc.startswith("#"):
             desc, directive = "", desc[1:]
+        top += indent == 0 and not desc.startswith("guest: ")
         if prev_indent is None or prev_indent <= indent:
             skip = m.group(2) == "ok" and directive.strip().upper().startswith("SKIP")
             status = "skip" if skip else ("pass" if m.group(2) == "ok" else "fail")
-            out.append((status, desc.strip() or "(no description)"))
+            name = desc.strip() or "(no description)"
+            if status == "fail" and diag:
+                name += "".join("\n#   " + d for d in diag[-DIAG_KEEP:])
+            out.append((status, name))
         prev_indent = indent
+        diag = []
     if out and plan is None:
         out.append(("fail", "TAP: no 1..N plan (the suite was cut short?)"))
     elif out and plan != top:

@@ -97,6 +97,26 @@ clippy_check() {
 	! grep -q 'warning' <<<"$log"
 }
 
+# window_checks LABEL KCONFIG: no code patched after boot runs in an x86
+# entry before its deferred sync, or in an exit after its USER store
+# (check-entry-windows.py reads $OUT/vmlinux); with jump labels, also
+# that the check sees the entry window: kvm_async_pf_enabled, tested by
+# exc_page_fault() before irqentry_enter(), is reported when taken as
+# writable.
+window_checks() {
+	check "$1: no run-time patched code in the task isolation entry and exit windows" \
+		"$H/check-entry-windows.py" "$OUT/vmlinux" || true
+	[ "$2" = tiny ] && return
+	check "$1: the window check reports a writable key tested before the entry's sync" \
+		window_check_fails_on_kvm_async_pf_enabled || true
+}
+window_check_fails_on_kvm_async_pf_enabled() {
+	local out
+	out=$("$H/check-entry-windows.py" --writable kvm_async_pf_enabled "$OUT/vmlinux" 2>&1) && return 1
+	echo "$out"
+	grep -q "entry window: exc_page_fault+0x[0-9a-f]*: static branch on kvm_async_pf_enabled" <<<"$out"
+}
+
 # The task-isolation library for applications: its unit tests on the
 # host, clippy and rustfmt; its programs run in the guests (suite library).
 library_checks() {
@@ -150,6 +170,7 @@ guest_run() {
 	timed "build $label" check "$label: kernel builds, every config option honoured, $clean" \
 		"$H/build-kernel.sh" "$arch" "$flavour" || { summary "$TAG: " $(sum "$TAG"); return; }
 	set_arch_vars "$arch" "$flavour"
+	[ "$arch" = x86_64 ] && window_checks "$label" "$kconfig"
 	local suites="smoke selftests library"
 	[ "$kconfig" = tiny ] || suites="$suites realkernel"
 	for suite in $suites; do

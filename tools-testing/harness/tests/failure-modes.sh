@@ -120,6 +120,12 @@ expect_fail "suite cut short (no plan)" "not ok .*no 1\.\.N plan" \
 printf 'TAP version 13\nok 1 fine\nok 2 fine too\n1..3\n=== END OF RUN ===\n' > "$st/short.results"
 expect_fail "fewer results than planned" "not ok .*plan says 3 results, 2" \
 	"$H/check-run.py" selftest "$st/good.console" "$st/short.results"
+printf 'TAP version 13\n#  RUN isol.x ...\n# test.c:12:x:Expected 0 (0) == after - before (2)\n# test.c:12:x:interrupts on CPU 2: 2\nnot ok 1 isol.x\nnot ok - guest: suite '"'selftests'"' exited with status 1\n1..1\n=== END OF RUN ===\n' > "$st/why.results"
+expect_fail "a failed case shows its TH_LOG lines" "^#   # test.c:12:x:interrupts on CPU 2: 2" \
+	"$H/check-run.py" selftest "$st/good.console" "$st/why.results"
+if grep -q "plan says" "$st/out"; then
+	echo "FAIL: the guest's own exit-status line counted as a planned result"; bad=1
+fi
 printf 'KTAP version 1\n1..1\n    KTAP version 1\n    # Subtest: s\n    1..1\n    not ok 1 c\nnot ok 1 s\n' > "$st/kfail.console"
 expect_fail "KUnit not ok" "not ok .*KUnit s\.c" \
 	"$H/check-run.py" selftest "$st/kfail.console" "$st/good.results"
