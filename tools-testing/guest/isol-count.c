@@ -34,6 +34,11 @@
  * With -d the parent disturbs CPU once, in the middle of the window: it
  * starts a short-lived process pinned there (the scheduler's wake-up IPI
  * is an interrupt of CPU), the everyday mistake an isolated CPU meets.
+ * With -M it asks the host instead, at the same moment, for a machine
+ * check on CPU: the line "# host: mce CPU" on fd 3, which the test
+ * harness reads from the guest's results (tools-testing/harness/boot.sh).
+ * "last_break_detail" is the si_pid of the last break: its vector, for an
+ * exception.
  *
  * Output: one "key: value" per line.
  */
@@ -107,6 +112,7 @@ struct shared {
 	volatile long breaks;
 	volatile long prctls;		/* every prctl(PR_TASK_ISOLATION) call */
 	volatile long cause[NR_CAUSES];
+	volatile int last_detail;	/* si_pid of the last break */
 };
 
 static struct shared *sh;
@@ -150,6 +156,7 @@ static void on_break(int sig, siginfo_t *si, void *uc)
 	unsigned int c = si->si_code == SI_KERNEL ? (unsigned int)si->si_errno : 0;
 
 	sh->cause[c < NR_CAUSES ? c : 0]++;
+	sh->last_detail = si->si_pid;
 	sh->breaks++;
 }
 
@@ -361,11 +368,13 @@ int main(int argc, char **argv)
 			isolated = 1;
 		else if (!strcmp(argv[1], "-d"))
 			disturbing = 1;
+		else if (!strcmp(argv[1], "-M"))
+			disturbing = 2;
 		else
 			break;
 	}
 	if (argc != 3 || atoi(argv[2]) <= 0) {
-		fprintf(stderr, "usage: isol-count [-i] [-d] CPU SECONDS\n");
+		fprintf(stderr, "usage: isol-count [-i] [-d|-M] CPU SECONDS\n");
 		return 2;
 	}
 	cpu = atoi(argv[1]);
@@ -424,7 +433,10 @@ int main(int argc, char **argv)
 	t0 = now();
 	if (disturbing) {
 		sleep(secs / 2);
-		disturb(cpu);
+		if (disturbing == 1)
+			disturb(cpu);
+		else if (dprintf(3, "# host: mce %d\n", cpu) < 0)
+			die("asking the host for a machine check (fd 3)");
 		sleep(secs - secs / 2);
 	} else {
 		sleep(secs);
@@ -444,6 +456,8 @@ int main(int argc, char **argv)
 	if (isolated) {
 		printf("isolate_attempts: %ld\n", sh->attempts);
 		printf("breaks: %ld\n", sh->breaks - breaks0);
+		if (sh->breaks)
+			printf("last_break_detail: %d\n", sh->last_detail);
 		printf("prctl_calls: %ld\n", sh->prctls - prctls0);
 		for (unsigned int i = 0; i < NR_CAUSES; i++)
 			if (sh->cause[i] != cause0[i])

@@ -7,7 +7,8 @@
 #    no kernel entry at all (x86: the machine-check poll timer is held
 #    back while the task is isolated).
 #  - x86: the machine-check poll timer stays off an isolated CPU, and
-#    polls its banks again once isolation ends.
+#    polls its banks again once isolation ends (a machine check raised on
+#    it: the machinecheck suite).
 #  - A CPU that enters and leaves isolation in a loop while another CPU
 #    flips a tracepoint's static key (text patching with int3 and sync
 #    IPIs) survives it: the "Oops: int3" regression of the real-kernels

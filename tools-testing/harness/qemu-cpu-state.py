@@ -15,35 +15,9 @@ cannot be read.
 """
 import bisect
 import re
-import socket
 import sys
-import time
 
-
-def monitor(path, command, quiet=1.0, limit=10.0):
-    """Send COMMAND to the monitor at PATH; return what it printed."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(quiet)
-    s.connect(path)
-    out = b""
-
-    def drain():
-        nonlocal out
-        end = time.monotonic() + limit
-        while time.monotonic() < end:
-            try:
-                chunk = s.recv(65536)
-            except socket.timeout:
-                return
-            if not chunk:
-                return
-            out += chunk
-
-    # At once, without waiting for the banner: "stop" must not wait.
-    s.sendall(command.encode() + b"\n")
-    drain()			# the banner, the prompt and the answer
-    s.close()
-    return out.decode(errors="replace")
+from qemu_monitor import monitor
 
 
 def load_symbols(path):
