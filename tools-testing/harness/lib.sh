@@ -19,6 +19,9 @@ series_files() {
 }
 
 # set_arch_vars ARCH [FLAVOUR]: the kbuild and QEMU settings of one guest.
+# TCG_THREAD=single runs the guest's vCPUs in one host thread (QEMU's
+# default is one thread each): a diagnosis knob, to tell a kernel bug from
+# a multi-threaded TCG one (Documentation/design.md, the int3 Oops).
 set_arch_vars() {
 	GARCH=$1
 	OUT=${OUT_DIR:-$BUILD/$1${2:+-$2}}
@@ -26,12 +29,12 @@ set_arch_vars() {
 	x86_64)
 		KARCH=x86_64; CROSS=; KIMAGE=bzImage; KIMAGE_PATH=arch/x86/boot/bzImage
 		CC_TARGET=gcc
-		QEMU=(qemu-system-x86_64 -accel tcg,thread=multi -M q35 -cpu max)
+		QEMU=(qemu-system-x86_64 -accel "tcg,thread=${TCG_THREAD:-multi}" -M q35 -cpu max)
 		CONSOLE=ttyS0;;
 	arm64)
 		KARCH=arm64; CROSS=aarch64-linux-gnu-; KIMAGE=Image; KIMAGE_PATH=arch/arm64/boot/Image
 		CC_TARGET=aarch64-linux-gnu-gcc
-		QEMU=(qemu-system-aarch64 -accel tcg,thread=multi -M virt,gic-version=3
+		QEMU=(qemu-system-aarch64 -accel "tcg,thread=${TCG_THREAD:-multi}" -M virt,gic-version=3
 		      -cpu max,pauth-impdef=on)
 		CONSOLE=ttyAMA0;;
 	*) die "unknown ARCH '$1' (expected x86_64 or arm64)";;
