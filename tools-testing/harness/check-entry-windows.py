@@ -19,25 +19,27 @@ any task can isolate.  So every static-branch site in a window must use a
 key in .data..ro_after_init (task_isolation_key included), and no static
 call site may be in a window.
 
-The windows are found in the machine code, as objtool would: from every
-symbol of .entry.text, each path is followed (both ways at conditional
-jumps and static branches; into direct callees in .entry.text and
+The windows are found in the machine code, as objtool would.  Entry
+windows: from every symbol of .entry.text, each path is followed (both
+ways at conditional jumps, static branches and static_cpu_has() tests,
+through .altinstr_aux; into direct callees in .entry.text and
 .noinstr.text; a callee that reaches the task_isolation_key site ends the
 path at the call, since for an entry from user mode it performed the
-sync) until the task_isolation_key site.  The exit windows start at each
-store to the state word (a mov to task_isolation_state) and follow each
-path to the return to user mode (sysret, iret, or a return into the
-function's callers, and into the callers of the functions that end in a
-jump to it, which are followed in turn).  Static branches on the keys of
-NODEFER_KEYS are allowed there: their writers make the flip's sync
-interrupt every CPU.  Calls out of the two sections are not followed;
-in an exit window they are reported.  In the entry walk they are left to
+sync) until the task_isolation_key site; the gate's out-of-line block and
+__task_isolation_kernel_enter() are checked too.  Exit windows: from each
+store to the state word (a mov to task_isolation_state) along each path
+to the return to user mode (sysret, iret, or a return into the callers
+of the function, and into the callers of the functions that end in a
+jump to it, followed in turn).  Static branches on the keys of
+NODEFER_KEYS are allowed in a window: their writers make the flip's sync
+interrupt every CPU.  Calls out of the two sections are not followed; in
+an exit window they are reported.  In the entry walk they are left to
 objtool's noinstr validation (instrumentation_begin() regions): the walk
 cannot tell an entry from user mode from one from kernel mode in the
-assembly, and the paths of the latter, which never run before a
-deferred sync, do call out (irqentry_enter()'s RCU and lockdep calls).  A path that reaches
-code outside the two sections, or an indirect branch, is reported too:
-the check cannot see where it goes.
+assembly, and the kernel-mode paths, which never run before a deferred
+sync, do call out (irqentry_enter()'s RCU and lockdep calls).  An
+indirect branch other than a pv_ops call (patched at boot) or a return
+thunk is reported: the check cannot see where it goes.
 
 --writable KEY checks as if KEY were not __ro_after_init: the harness's
 own test that the walk reaches the code before the gate (a key that must
@@ -51,8 +53,6 @@ import struct
 import subprocess
 import sys
 
-# Indirect branches the check accepts: the return thunk (a ret), and
-# retpoline/indirect calls of paravirt ops patched at boot (pv_ops).
 # Keys that may be tested in a window although they are writable: each
 # of their writers brackets its flip with task_isolation_nodefer_begin()
 # and _end(), so that the flip's sync interrupts every CPU.
