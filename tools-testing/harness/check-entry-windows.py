@@ -253,34 +253,44 @@ def main():
     # entry from user mode takes.
     reaches, walking = {}, set()
 
+    def walk(start, seen, step):
+        """Every instruction reachable from start, depth first, each once
+        (seen): step(a) checks a and returns the next ones of its path."""
+        todo = [start]
+        while todo:
+            a = todo.pop()
+            if a in seen or a not in insns:
+                continue
+            seen.add(a)
+            todo += step(a)
+
     def walk_entry(start, root):
         if start in reaches:
             return reaches[start]
         if start in walking:
             return False
         walking.add(start)
-        seen, todo, met = set(), [start], False
-        while todo:
-            a = todo.pop()
-            if a in seen or a not in insns:
-                continue
-            seen.add(a)
-            if is_gate(a):
-                met = True
+        met = []
+
+        def step(a):
             check_site(a, "entry", root)
             if is_gate(a):
-                continue
-            todo += successors(a, "entry", root, lambda t: walk_entry(t, root))
+                met.append(a)
+                return []
+            return successors(a, "entry", root, lambda t: walk_entry(t, root))
+
+        walk(start, set(), step)
         walking.discard(start)
-        reaches[start] = met
-        return met
+        reaches[start] = bool(met)
+        return bool(met)
 
     entry_syms = [a for a in img.addrs if ranges[0][0] <= a < ranges[0][1] and a in insns]
     for a in entry_syms:
         walk_entry(a, a)
     # Past the gate, the entry reads the state word and calls
     # __task_isolation_kernel_enter(), whose sync_core() ends the window:
-    # the gate's out-of-line block and that whole function are checked.
+    # the gate's out-of-line block and that whole function (its callees
+    # included) are checked.
     kenter = img.by_name["__task_isolation_kernel_enter"]
     blocks = 0
     for a, (target, key) in jumps.items():
@@ -295,15 +305,14 @@ def main():
                 break
             b = nxt.get(b)
         blocks += 1
-    seen = set()
-    todo = [kenter]
-    while todo:
-        a = todo.pop()
-        if a in seen or a not in insns:
-            continue
-        seen.add(a)
+    seen, callees = set(), [kenter]
+
+    def step_kenter(a):
         check_site(a, "entry", kenter)
-        todo += successors(a, "entry", kenter, lambda t: todo.append(t) or False)
+        return successors(a, "entry", kenter, lambda t: callees.append(t) or False)
+
+    while callees:
+        walk(callees.pop(), seen, step_kenter)
 
     # Exit windows: from each store to the state word to the return to
     # user mode, through the callers of the function that stored; a path
@@ -312,24 +321,18 @@ def main():
               insns[a][1].rsplit(",", 1)[-1].startswith(disp)]
     exit_seen = set()
 
-    def walk_exit(start, root):
-        todo = [start]
-        while todo:
-            a = todo.pop()
-            if a in exit_seen or a not in insns:
-                continue
-            exit_seen.add(a)
-            if is_gate(a):
-                continue
-            check_site(a, "exit", root)
-            succ = successors(a, "exit", root, lambda t: reaches.get(t, False))
-            mn, ops, _ = insns[a]
-            if mn.startswith("ret") or (mn.startswith("jmp") and "return_thunk" in ops):
-                todo += returns_to(func_start[a], set())
-            todo += succ
+    def step_exit(a, root):
+        if is_gate(a):
+            return []
+        check_site(a, "exit", root)
+        succ = successors(a, "exit", root, lambda t: reaches.get(t, False))
+        mn, ops, _ = insns[a]
+        if mn.startswith("ret") or (mn.startswith("jmp") and "return_thunk" in ops):
+            succ += returns_to(func_start[a], set())
+        return succ
 
     for s in stores:
-        walk_exit(nxt[s], s)
+        walk(nxt[s], exit_seen, lambda a, root=s: step_exit(a, root))
 
     print(f"# entry windows: {len(entry_syms)} entry symbols, "
           f"{sum(1 for v in reaches.values() if v)} functions reach the task_isolation_key site, "
