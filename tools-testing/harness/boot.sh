@@ -31,7 +31,11 @@ rm -f "$con" "$res"	# never judge an earlier run's logs
 # nokaslr: the addresses a guest reports (a hung guest's program counters,
 # task_isolation_debug's stacks) are System.map's; Debian's configurations
 # randomize the kernel's base otherwise.
-cmdline="console=$CONSOLE isolcpus=nohz,domain,2-3 task_isolation_debug nokaslr panic=-1 ti.suite=$suite ${CMDLINE_EXTRA:-}"
+# The partition suite's CPUs are nohz_full only: an isolated cgroup
+# partition takes them out of the scheduler domains at run time.
+isolcpus=nohz,domain,2-3
+[ "$suite" = partition ] && isolcpus=nohz,2-3
+cmdline="console=$CONSOLE isolcpus=$isolcpus task_isolation_debug nokaslr panic=-1 ti.suite=$suite ${CMDLINE_EXTRA:-}"
 # host_requests: what the guest asked the host to do, on lines
 # "# host: REQUEST" of its results, each done once, in order, with the
 # monitor's answer in $con.host.  The one request: "mce CPU", an

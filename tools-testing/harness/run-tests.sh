@@ -174,7 +174,7 @@ guest_run() {
 	set_arch_vars "$arch" "$flavour"
 	[ "$arch" = x86_64 ] && window_checks "$label" "$kconfig"
 	local suites="smoke selftests library"
-	[ "$kconfig" = tiny ] || suites="$suites realkernel"
+	[ "$kconfig" = tiny ] || suites="$suites realkernel partition"
 	[ "$kconfig" = tiny ] || [ "$arch" != x86_64 ] || suites="$suites machinecheck"
 	for suite in $suites; do
 		timed "$suite $label" check "$label: guest boots and powers off (suite $suite)" \
