@@ -17,7 +17,8 @@ the static branches (__jump_table) and the static calls
 (.static_call_sites); alternatives and paravirt calls are patched before
 any task can isolate.  So every static-branch site in a window must use a
 key in .data..ro_after_init (task_isolation_key included), and no static
-call site may be in a window.
+call site may be in a window, but one of FIXED_CALLS, which nothing
+updates after boot.
 
 The windows are found in the machine code, as objtool would.  Entry
 windows: from every symbol of .entry.text, each path is followed (both
@@ -58,6 +59,15 @@ import sys
 # and _end(), so that the flip's sync interrupts every CPU.
 NODEFER_KEYS = {
     "stack_erasing_bypass",  # kernel/kstack_erase.c, the kernel.stack_erasing sysctl
+}
+# Static calls that may be called in a window: no code updates them after
+# boot (no static_call_update() of them in the tree), so their sites are
+# patched at init only.
+FIXED_CALLS = {
+    # arch/x86/kernel/traps.c: WARN() through a static call with
+    # HAVE_ARCH_BUG_FORMAT_ARGS; reached from lockdep_hardirqs_off() on
+    # the debug kernels' kernel-mode entry paths
+    "__SCK__WARN_trap",
 }
 ENDS = ("sysretq", "sysretl", "iretq", "iret", "ud2", "int3", "hlt", "eretu", "erets", "lretq")
 INSN = re.compile(r"^\s*([0-9a-f]+):\s+(\S+)\s*(.*?)\s*$")
@@ -203,7 +213,7 @@ def main():
             if (not ro[0] <= key < ro[1] and img.name(key) not in NODEFER_KEYS) or key in writable:
                 find(f"{where} window: {img.name(a)}: static branch on {img.name(key)}, "
                      "a key that is not __ro_after_init", root)
-        if a in scalls:
+        if a in scalls and img.name(scalls[a]) not in FIXED_CALLS:
             find(f"{where} window: {img.name(a)}: static call {img.name(scalls[a])}", root)
 
     def successors(a, where, root, call_ends):

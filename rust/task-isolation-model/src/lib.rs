@@ -21,6 +21,10 @@
 //! | [`Cpu::nmi_exit`]        | `task_isolation_user_restore()`              |
 //! | `Sender::publish`        | the sender's stores (new text, new data)     |
 //! | [`Cpu::flush`]           | `arch_task_isolation_flush()`                |
+//! | [`Cpu::nmi_enter`]       | `task_isolation_nmi_enter()`: no hold wait   |
+//! | [`Holder::hold`]         | `task_isolation_hold()` (stop_machine.c)     |
+//! | [`Holder::run`]          | the stop's function, on another CPU          |
+//! | [`Holder::release`]      | `task_isolation_release()`                   |
 
 use loom::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use loom::sync::Arc;
@@ -31,6 +35,8 @@ pub const USER: u32 = 1 << 0;
 pub const WORK_SYNC: u32 = 1 << 1;
 /// A second kind of work, as a later patch adds (a TLB flush).
 pub const WORK_TLB: u32 = 1 << 2;
+/// `TASK_ISOLATION_HOLD`: stop_machine() holds the CPU in user mode.
+pub const HOLD: u32 = 1 << 3;
 
 /// The orderings and atomicity of one implementation of the protocol.
 #[derive(Clone, Copy, Debug)]
@@ -51,6 +57,13 @@ pub struct Protocol {
     /// The entry clears the word with a load and a store instead of an
     /// xchg (broken on purpose).
     pub entry_plain: bool,
+    /// `task_isolation_release()`'s store (release in the kernel).
+    pub release_store: Ordering,
+    /// The held entry's load of the count (acquire in the kernel).
+    pub hold_load: Ordering,
+    /// The holder sets the count after the HOLD bit instead of before
+    /// (broken on purpose).
+    pub hold_count_late: bool,
 }
 
 impl Protocol {
@@ -64,6 +77,9 @@ impl Protocol {
         entry_rmw: Ordering::AcqRel,
         sender_plain: false,
         entry_plain: false,
+        release_store: Ordering::Release,
+        hold_load: Ordering::Acquire,
+        hold_count_late: false,
     };
 }
 
@@ -78,6 +94,10 @@ pub struct Shared {
     /// What the isolated CPU's quiesce folds before it goes to user mode
     /// (its vmstat diff): nonzero until folded.
     pub diff: AtomicUsize,
+    /// `task_isolation_hold_count`: nonzero while a stop holds the CPU.
+    pub hold_count: AtomicU32,
+    /// What the stop's function writes: 0 before, 1 halfway, 2 done.
+    pub section: AtomicUsize,
     /// The protocol under test.
     pub proto: Protocol,
 }
@@ -91,6 +111,8 @@ impl Shared {
             text: AtomicUsize::new(0),
             mapping: AtomicUsize::new(0),
             diff: AtomicUsize::new(1),
+            hold_count: AtomicU32::new(0),
+            section: AtomicUsize::new(0),
             proto,
         })
     }
@@ -123,9 +145,18 @@ impl Cpu {
         s.state.store(USER, s.proto.exit_store);
     }
 
-    /// `task_isolation_kernel_enter()`: clear the word, flush its work.
-    /// Returns the old word.
+    /// `task_isolation_kernel_enter()`: clear the word, wait while a
+    /// stop holds the CPU, flush its work.  Returns the old word.
     pub fn kernel_enter(&mut self) -> u32 {
+        self.enter(false)
+    }
+
+    /// `task_isolation_nmi_enter()`: the same without the wait.
+    pub fn nmi_enter(&mut self) -> u32 {
+        self.enter(true)
+    }
+
+    fn enter(&mut self, nmi: bool) -> u32 {
         let s = &self.shared;
         let old = if s.proto.entry_plain {
             let old = s.state.load(s.proto.entry_rmw_load());
@@ -134,8 +165,28 @@ impl Cpu {
         } else {
             s.state.swap(0, s.proto.entry_rmw)
         };
+        if old & HOLD != 0 && !nmi {
+            while s.hold_count.load(s.proto.hold_load) != 0 {
+                loom::thread::yield_now();
+            }
+        }
         self.flush(old);
         old
+    }
+
+    /// The end of an NMI taken in user mode while a stop held the CPU:
+    /// `task_isolation_nmi_restore()` puts HOLD | SYNC back, no USER.
+    pub fn nmi_exit_held(&mut self, old: u32) {
+        if old & HOLD != 0 {
+            self.shared
+                .state
+                .store(HOLD | WORK_SYNC, self.shared.proto.exit_store);
+        }
+    }
+
+    /// What kernel code on this CPU reads of the stop's data.
+    pub fn read_section(&self) -> usize {
+        self.shared.section.load(Ordering::Relaxed)
     }
 
     /// The end of an NMI that came from the exit or the entry window:
@@ -237,5 +288,61 @@ impl Sender {
         Sent::Deferred {
             diff: s.diff.load(Ordering::Relaxed),
         }
+    }
+}
+
+/// A stop_machine() that holds the isolated CPU in user mode instead of
+/// stopping it: every other CPU already spins in the stopper.
+pub struct Holder {
+    shared: Arc<Shared>,
+}
+
+impl Holder {
+    /// A stop for `shared`'s CPU.
+    pub fn new(shared: Arc<Shared>) -> Holder {
+        Holder { shared }
+    }
+
+    /// `task_isolation_hold()`: the count, then HOLD | SYNC with USER.
+    /// False if the CPU was not in user mode (it takes part instead).
+    pub fn hold(&self) -> bool {
+        let s = &self.shared;
+        if !s.proto.hold_count_late {
+            s.hold_count.store(1, Ordering::Relaxed);
+        }
+        let mut old = s.state.load(Ordering::Relaxed);
+        loop {
+            if old & USER == 0 {
+                s.hold_count.store(0, Ordering::Relaxed);
+                return false;
+            }
+            match s.state.compare_exchange(
+                old,
+                old | HOLD | WORK_SYNC,
+                s.proto.sender_rmw,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => break,
+                Err(cur) => old = cur,
+            }
+        }
+        if s.proto.hold_count_late {
+            s.hold_count.store(1, Ordering::Relaxed);
+        }
+        true
+    }
+
+    /// The stop's function: new text, and data with a halfway state.
+    pub fn run(&self) {
+        let s = &self.shared;
+        s.section.store(1, Ordering::Relaxed);
+        s.text.store(1, Ordering::Relaxed);
+        s.section.store(2, Ordering::Relaxed);
+    }
+
+    /// `task_isolation_release()`.
+    pub fn release(&self) {
+        let s = &self.shared;
+        s.hold_count.store(0, s.proto.release_store);
     }
 }

@@ -13,10 +13,16 @@
 //!    word of a CPU that runs in the kernel.
 //! 5. An NMI-like entry in the windows of the exit and the entry keeps
 //!    1-4.
+//! 6. A stop_machine() that holds the CPU: kernel code on the CPU never
+//!    overlaps the stop's function (never sees its halfway state), and
+//!    after a held entry sees all of it, the new text included; an NMI
+//!    does not wait but the entry after it does.
 
 use loom::sync::Arc;
 use loom::thread;
-use task_isolation_model::{Cpu, Protocol, Sender, Sent, Shared, WORK_SYNC, WORK_TLB};
+use task_isolation_model::{
+    Cpu, Holder, Protocol, Sender, Sent, Shared, HOLD, WORK_SYNC, WORK_TLB,
+};
 
 /// A sender on another CPU: publishes `work`'s new data, then defers or
 /// asks for an IPI.
@@ -192,8 +198,71 @@ fn stat_refresh_skip_sees_the_fold() {
     skip(Protocol::KERNEL);
 }
 
+/// A stop on another CPU against the CPU's exit to user mode and its
+/// next entry, or an NMI in user mode and then an entry (promise 6).
+fn hold(proto: Protocol, nmi: bool) {
+    loom::model(move || {
+        let shared = Shared::new(proto);
+        let holder = Holder::new(shared.clone());
+        let stop = thread::spawn(move || {
+            let held = holder.hold();
+            if held {
+                holder.run();
+                holder.release();
+            }
+            held
+        });
+        let mut cpu = Cpu::new(shared.clone());
+        cpu.user_enter();
+        let mut old = 0;
+        if nmi {
+            old = cpu.nmi_enter();
+            cpu.nmi_exit_held(old);
+        }
+        old |= cpu.kernel_enter();
+        let seen = cpu.read_section();
+        assert_ne!(seen, 1, "kernel code overlapped the stop's function");
+        if old & HOLD != 0 {
+            assert_eq!(seen, 2, "a held entry missed the stop's stores");
+            assert_eq!(cpu.fetched_text, 1, "a held entry ran the old text");
+        }
+        let held = stop.join().unwrap();
+        assert_eq!(held, old & HOLD != 0, "a hold that no entry saw");
+    });
+}
+
+#[test]
+fn stop_machine_hold() {
+    hold(Protocol::KERNEL, false);
+}
+
+#[test]
+fn stop_machine_hold_nmi_does_not_wait() {
+    hold(Protocol::KERNEL, true);
+}
+
 // The broken protocols: each must make a promise fail, which shows that
 // the checks above can fail.
+
+#[test]
+#[should_panic(expected = "kernel code overlapped the stop's function")]
+fn broken_relaxed_release_overlaps_the_stop() {
+    let proto = Protocol {
+        release_store: loom::sync::atomic::Ordering::Relaxed,
+        ..Protocol::KERNEL
+    };
+    hold(proto, false);
+}
+
+#[test]
+#[should_panic(expected = "a held entry missed the stop's stores")]
+fn broken_late_count_misses_the_stop() {
+    let proto = Protocol {
+        hold_count_late: true,
+        ..Protocol::KERNEL
+    };
+    hold(proto, false);
+}
 
 #[test]
 #[should_panic(expected = "the entry ran the old text")]
